@@ -1,0 +1,47 @@
+#include "cli/command_line.h"
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "slack_intel/version.h"
+
+namespace slack_intel::cli {
+
+CommandLine::CommandLine()
+    : app_(std::make_unique<CLI::App>(
+          "slack-intel: Slack history (and the Jira tickets it mentions) as hive-partitioned "
+          "Parquet, synced to S3",
+          "slack-intel")) {
+  CLI::App& app = *app_;
+  app.set_version_flag("--version", std::string("slack-intel ") + kVersion);
+  // Global flags are accepted after the subcommand too: `slack-intel sync -v ...`.
+  app.fallthrough();
+  app.add_flag("-v,--verbose", verbose_count_, "More detail on stderr (repeat for debug)");
+  app.add_flag("-q,--quiet", quiet_, "Errors only on stderr");
+  app.require_subcommand(0, 1);  // none chosen: main() reports it
+  cache_ = SetUpCacheCommand(app, cache_options_);
+  import_ = SetUpImportCommand(app, import_options_);
+  sync_ = SetUpSyncCommand(app, sync_options_);
+}
+
+CommandLine::~CommandLine() = default;
+
+CLI::App& CommandLine::app() { return *app_; }
+
+Verbosity CommandLine::verbosity() const {
+  if (quiet_) return Verbosity::kQuiet;
+  if (verbose_count_ >= 2) return Verbosity::kDebug;
+  if (verbose_count_ == 1) return Verbosity::kVerbose;
+  return Verbosity::kNormal;
+}
+
+bool CommandLine::has_command() const { return !app_->get_subcommands().empty(); }
+
+Status CommandLine::Run() const {
+  if (sync_->parsed()) return RunSync(sync_options_);
+  if (cache_->parsed()) return RunCache(cache_options_);
+  if (import_->parsed()) return RunImport(import_options_);
+  return Status::Internal("no subcommand was parsed");
+}
+
+}  // namespace slack_intel::cli

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+
+#include "cli/cache_command.h"
+#include "cli/import_command.h"
+#include "cli/sync_command.h"
+#include "util/logging.h"
+#include "util/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace slack_intel::cli {
+
+// The whole command line: global flags (--help, --version, -v/--verbose, --quiet) and every
+// subcommand with its options struct. main() parses with app(), then calls Run().
+// Not thread-safe; one per process.
+class CommandLine {
+ public:
+  CommandLine();
+  ~CommandLine();
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
+
+  // The CLI11 application to parse argv with. Parse errors are CLI11 exceptions that the
+  // caller handles (main.cc); owned by this object.
+  CLI::App& app();
+
+  // Verbosity chosen by -v (repeatable) and --quiet. REQUIRES: parsing succeeded.
+  Verbosity verbosity() const;
+
+  // Whether argv named a subcommand. REQUIRES: parsing succeeded.
+  bool has_command() const;
+
+  // Runs the subcommand that was parsed and returns its status.
+  // REQUIRES: parsing succeeded and has_command().
+  Status Run() const;
+
+  // Options of each subcommand, filled in by parsing; exposed for tests.
+  const SyncOptions& sync_options() const { return sync_options_; }
+  const CacheOptions& cache_options() const { return cache_options_; }
+  const ImportOptions& import_options() const { return import_options_; }
+
+ private:
+  std::unique_ptr<CLI::App> app_;
+  int verbose_count_ = 0;
+  bool quiet_ = false;
+  SyncOptions sync_options_;
+  CacheOptions cache_options_;
+  ImportOptions import_options_;
+  CLI::App* sync_ = nullptr;
+  CLI::App* cache_ = nullptr;
+  CLI::App* import_ = nullptr;
+};
+
+}  // namespace slack_intel::cli

@@ -1,0 +1,48 @@
+// slack-intel: parse argv, run one command, turn its Status into an exit code.
+// Exit codes: 0 success, 1 failure, 2 usage error. Errors are one line on stderr.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/command_line.h"
+#include "util/logging.h"
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  slack_intel::cli::CommandLine command_line;
+  CLI::App& app = command_line.app();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own report spans two lines; ours is one, with where to look next.
+    fmt::print(stderr, "slack-intel: {} (see slack-intel --help)\n", e.what());
+    return kExitUsage;
+  }
+  if (!command_line.has_command()) {
+    fmt::print(stderr,
+               "slack-intel: a command is required: cache, import or sync (see "
+               "slack-intel --help)\n");
+    return kExitUsage;
+  }
+  slack_intel::SetUpLogging(command_line.verbosity());
+  const slack_intel::Status status = command_line.Run();
+  if (!status.ok()) {
+    fmt::print(stderr, "slack-intel: {}\n", status.message());
+    return kExitFailure;
+  }
+  return 0;
+}

@@ -1,0 +1,121 @@
+#include "cli/command_line.h"
+
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace slack_intel::cli {
+namespace {
+
+// Parses argv (without the program name) the way main() does.
+void Parse(CommandLine& command_line, std::vector<std::string> args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  command_line.app().parse(reversed);
+}
+
+TEST(CommandLine, SyncTakesEveryFlagOfTheUsersDocument) {
+  CommandLine command_line;
+  Parse(command_line,
+        {"sync", "--bucket", "my-slack-data", "--prefix", "prod/slack-cache/", "--region",
+         "us-west-2", "--profile", "prod", "--delete", "--dry-run", "--cache-path", "/data/cache"});
+  const SyncOptions& options = command_line.sync_options();
+  EXPECT_EQ(options.bucket, "my-slack-data");
+  EXPECT_EQ(options.prefix, "prod/slack-cache/");
+  EXPECT_EQ(options.region, "us-west-2");
+  EXPECT_EQ(options.profile, "prod");
+  EXPECT_TRUE(options.delete_removed);
+  EXPECT_TRUE(options.dry_run);
+  EXPECT_EQ(options.cache_path, "/data/cache");
+  EXPECT_TRUE(command_line.has_command());
+}
+
+TEST(CommandLine, SyncDefaultsMatchTheDocument) {
+  CommandLine command_line;
+  Parse(command_line, {"sync", "--bucket", "my-slack-data"});
+  const SyncOptions& options = command_line.sync_options();
+  EXPECT_EQ(options.cache_path, "cache");
+  EXPECT_EQ(options.prefix, "");
+  EXPECT_FALSE(options.dry_run);
+  EXPECT_FALSE(options.delete_removed);
+}
+
+TEST(CommandLine, AcceptsTheAwsCliSpellingOfDryRun) {
+  CommandLine command_line;
+  Parse(command_line, {"sync", "--bucket", "b-1", "--dryrun"});
+  EXPECT_TRUE(command_line.sync_options().dry_run);
+}
+
+TEST(CommandLine, SyncWithoutBucketIsAUsageError) {
+  CommandLine command_line;
+  EXPECT_THROW(Parse(command_line, {"sync", "--prefix", "p/"}), CLI::RequiredError);
+}
+
+TEST(CommandLine, CacheTakesDays) {
+  CommandLine command_line;
+  Parse(command_line, {"cache", "--days", "30"});
+  EXPECT_EQ(command_line.cache_options().days, 30);
+  CommandLine zero_days;
+  EXPECT_THROW(Parse(zero_days, {"cache", "--days", "0"}), CLI::ValidationError);
+}
+
+TEST(CommandLine, ImportTakesTheExportPath) {
+  CommandLine command_line;
+  Parse(command_line, {"import", "export.zip", "--cache-path", "c"});
+  EXPECT_EQ(command_line.import_options().export_path, "export.zip");
+  EXPECT_EQ(command_line.import_options().cache_path, "c");
+}
+
+TEST(CommandLine, VerbosityFlagsWorkBeforeAndAfterTheCommand) {
+  CommandLine quiet;
+  Parse(quiet, {"--quiet", "cache"});
+  EXPECT_EQ(quiet.verbosity(), Verbosity::kQuiet);
+  CommandLine verbose;
+  Parse(verbose, {"sync", "--bucket", "b-1", "-v"});
+  EXPECT_EQ(verbose.verbosity(), Verbosity::kVerbose);
+  CommandLine debug;
+  Parse(debug, {"-vv", "cache"});
+  EXPECT_EQ(debug.verbosity(), Verbosity::kDebug);
+  CommandLine normal;
+  Parse(normal, {"cache"});
+  EXPECT_EQ(normal.verbosity(), Verbosity::kNormal);
+}
+
+TEST(CommandLine, NoCommandIsReportedNotRun) {
+  CommandLine command_line;
+  Parse(command_line, {});
+  EXPECT_FALSE(command_line.has_command());
+}
+
+TEST(RunSync, MissingCachePathSaysLocalPathDoesNotExist) {
+  SyncOptions options;
+  options.bucket = "my-slack-data";
+  options.cache_path = "/nonexistent/slack-intel/cache";
+  Status status = RunSync(options);
+  EXPECT_EQ(status.code(), StatusCode::kNotFound);
+  EXPECT_EQ(status.message().rfind("Local path does not exist: /nonexistent/slack-intel/cache", 0),
+            0u)
+      << status.message();
+}
+
+TEST(RunSync, BadBucketIsRejectedBeforeAnythingElse) {
+  testing::TempDir cache;
+  SyncOptions options;
+  options.bucket = "s3://my-slack-data";
+  options.cache_path = cache.path();
+  EXPECT_EQ(RunSync(options).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(RunImport, MissingExportIsNotFound) {
+  ImportOptions options;
+  options.export_path = "/nonexistent/export.zip";
+  Status status = RunImport(options);
+  EXPECT_EQ(status.code(), StatusCode::kNotFound);
+  EXPECT_NE(status.message().find("/nonexistent/export.zip"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slack_intel::cli

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slack_intel::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // the process's exit status; 128 + N when killed by signal N
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+// Runs argv[0] (searched on PATH) with argv, the current environment plus `extra_env`, and
+// `stdin_text` on its standard input; waits for it and returns what it printed.
+// REQUIRES: !argv.empty(). Throws std::runtime_error when the program cannot be started.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& extra_env = {},
+                         std::string_view stdin_text = {});
+
+// The environment of this process with `extra` laid over it, as "KEY=VALUE" strings.
+std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& extra);
+
+// Lines of `text` split on '\n', without a trailing empty line.
+std::vector<std::string> SplitLines(std::string_view text);
+
+}  // namespace slack_intel::testing
