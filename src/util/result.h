@@ -38,13 +38,11 @@ class [[nodiscard]] Result {
 
 }  // namespace slack_intel
 
-#define SLACK_INTEL_CONCAT_INNER_(a, b) a##b
-#define SLACK_INTEL_CONCAT_(a, b) SLACK_INTEL_CONCAT_INNER_(a, b)
-
 // `SLACK_INTEL_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from the Result's value, or
 // returns the Result's status from the enclosing function.
-#define SLACK_INTEL_ASSIGN_OR_RETURN(lhs, expr) \
-  SLACK_INTEL_ASSIGN_OR_RETURN_IMPL_(SLACK_INTEL_CONCAT_(slack_intel_result_, __LINE__), lhs, expr)
+#define SLACK_INTEL_ASSIGN_OR_RETURN(lhs, expr)                                                  \
+  SLACK_INTEL_ASSIGN_OR_RETURN_IMPL_(SLACK_INTEL_CONCAT_(slack_intel_result_, __COUNTER__), lhs, \
+                                     expr)
 #define SLACK_INTEL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                       \
   if (!tmp.ok()) return tmp.status();                      \

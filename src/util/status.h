@@ -71,9 +71,15 @@ class [[nodiscard]] Status {
 
 }  // namespace slack_intel
 
-// Returns from the enclosing function when `expr` (a Status) is not OK.
-#define SLACK_INTEL_RETURN_IF_ERROR(expr)                      \
-  do {                                                         \
-    ::slack_intel::Status slack_intel_status_ = (expr);        \
-    if (!slack_intel_status_.ok()) return slack_intel_status_; \
+#define SLACK_INTEL_CONCAT_INNER_(a, b) a##b
+#define SLACK_INTEL_CONCAT_(a, b) SLACK_INTEL_CONCAT_INNER_(a, b)
+
+// Returns from the enclosing function when `expr` (a Status) is not OK. The variable name is
+// unique per use, so `expr` may itself hold a lambda that uses the macro.
+#define SLACK_INTEL_RETURN_IF_ERROR(expr) \
+  SLACK_INTEL_RETURN_IF_ERROR_IMPL_(SLACK_INTEL_CONCAT_(slack_intel_status_, __COUNTER__), expr)
+#define SLACK_INTEL_RETURN_IF_ERROR_IMPL_(status, expr) \
+  do {                                                  \
+    ::slack_intel::Status status = (expr);              \
+    if (!status.ok()) return status;                    \
   } while (false)

@@ -8,8 +8,9 @@
 //   "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, microseconds); lists as arrays.
 //   Hive folder names "key=value" become string columns (URL-decoded) after the file columns.
 //
-// usage: node check.mjs PATH [--readers duckdb,arrow,hyparquet] [--limit N] [--pretty]
-// exit:  0 every reader read PATH and all saw the same columns and rows;
+// usage: node check.mjs PATH... [--readers duckdb,arrow,hyparquet] [--limit N] [--pretty]
+//        One JSON document per PATH, one per line (several paths share one start-up).
+// exit:  0 every reader read every PATH and all saw the same columns and rows;
 //        1 a reader failed or they disagree (details in the JSON); 2 usage error.
 
 import fs from 'node:fs';
@@ -225,26 +226,32 @@ async function main(argv) {
   let readers = ALL_READERS;
   let limit = Infinity;
   let pretty = false;
-  let target = null;
+  const targets = [];
+  let bad = false;
   while (args.length) {
     const arg = args.shift();
-    if (arg === '--readers') readers = args.shift().split(',');
+    if (arg === '--readers') readers = (args.shift() ?? '').split(',');
     else if (arg === '--limit') limit = Number(args.shift());
     else if (arg === '--pretty') pretty = true;
-    else if (!target && !arg.startsWith('--')) target = arg;
-    else { target = null; break; }
+    else if (!arg.startsWith('--')) targets.push(arg);
+    else bad = true;
   }
-  if (!target || readers.some((r) => !ALL_READERS.includes(r)) || !(limit >= 0)) {
-    process.stderr.write('usage: node check.mjs PATH [--readers duckdb,arrow,hyparquet] [--limit N] [--pretty]\n');
+  if (bad || targets.length === 0 || readers.some((r) => !ALL_READERS.includes(r)) || !(limit >= 0)) {
+    process.stderr.write('usage: node check.mjs PATH... [--readers duckdb,arrow,hyparquet] [--limit N] [--pretty]\n');
     return 2;
   }
-  if (!fs.existsSync(target)) {
-    process.stderr.write(`check.mjs: no such file or folder: ${target}\n`);
+  const missing = targets.find((t) => !fs.existsSync(t));
+  if (missing) {
+    process.stderr.write(`check.mjs: no such file or folder: ${missing}\n`);
     return 2;
   }
-  const report = await check(target, { readers, limit });
-  process.stdout.write(`${JSON.stringify(report, null, pretty ? 1 : undefined)}\n`);
-  return report.agree ? 0 : 1;
+  let allAgree = true;
+  for (const target of targets) {
+    const report = await check(target, { readers, limit });
+    process.stdout.write(`${JSON.stringify(report, null, pretty ? 1 : undefined)}\n`);
+    allAgree &&= report.agree;
+  }
+  return allAgree ? 0 : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

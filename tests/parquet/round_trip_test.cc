@@ -1,0 +1,307 @@
+// Writer -> reader round trips over every configuration, with tiny pages and row groups so
+// every boundary is crossed.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "parquet/compression.h"
+#include "parquet/file_reader.h"
+#include "parquet/file_writer.h"
+#include "parquet/parquet_test_rows.h"
+
+namespace slack_intel::testing {
+namespace {
+
+using parquet::Codec;
+using parquet::ColumnType;
+using parquet::Encoding;
+using parquet::Value;
+using parquet::WriterOptions;
+
+struct Config {
+  Codec codec;
+  bool dictionary;
+  uint64_t page_size_bytes;
+  uint64_t row_group_size_bytes;
+};
+
+std::string ConfigName(const ::testing::TestParamInfo<Config>& info) {
+  const Config& c = info.param;
+  return parquet::CodecName(c.codec) + (c.dictionary ? "_Dictionary" : "_Plain") + "_Page" +
+         std::to_string(c.page_size_bytes) + "_Group" + std::to_string(c.row_group_size_bytes);
+}
+
+class RoundTrip : public ::testing::TestWithParam<Config> {
+ protected:
+  WriterOptions Options() const {
+    WriterOptions options;
+    options.codec = GetParam().codec;
+    options.enable_dictionary = GetParam().dictionary;
+    options.page_size_bytes = GetParam().page_size_bytes;
+    options.row_group_size_bytes = GetParam().row_group_size_bytes;
+    return options;
+  }
+};
+
+TEST_P(RoundTrip, ReadsBackExactlyWhatWasWritten) {
+  const auto rows = EveryTypeRows(1500);
+  const std::string bytes = WriteFile(EveryTypeSchema(), rows, Options());
+  EXPECT_EQ(ReadBack(bytes), rows);
+}
+
+TEST_P(RoundTrip, ZeroRowsMakeAValidEmptyFile) {
+  const std::string bytes = WriteFile(EveryTypeSchema(), {}, Options());
+  auto reader = parquet::FileReader::Open(bytes);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_EQ((*reader)->num_rows(), 0);
+  EXPECT_EQ((*reader)->columns().size(), EveryTypeSchema().size());
+  EXPECT_TRUE(ReadBack(bytes).empty());
+}
+
+TEST_P(RoundTrip, OneRow) {
+  const auto rows = EveryTypeRows(1, 7);
+  EXPECT_EQ(ReadBack(WriteFile(EveryTypeSchema(), rows, Options())), rows);
+}
+
+TEST_P(RoundTrip, SameRowsGiveTheSameBytes) {
+  const auto rows = EveryTypeRows(700, 3);
+  EXPECT_EQ(WriteFile(EveryTypeSchema(), rows, Options()),
+            WriteFile(EveryTypeSchema(), rows, Options()));
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCodecAndBoundary, RoundTrip,
+                         ::testing::Values(Config{Codec::kUncompressed, true, 1 << 20, 128 << 20},
+                                           Config{Codec::kUncompressed, false, 64, 2048},
+                                           Config{Codec::kSnappy, true, 64, 2048},
+                                           Config{Codec::kSnappy, false, 1 << 20, 128 << 20},
+                                           Config{Codec::kZstd, true, 100, 4096},
+                                           Config{Codec::kZstd, false, 64, 1 << 20},
+                                           Config{Codec::kGzip, true, 1 << 20, 2048},
+                                           Config{Codec::kGzip, false, 64, 4096}),
+                         ConfigName);
+
+TEST(FileWriter, CutsRowGroupsByRowCount) {
+  WriterOptions options;
+  options.max_rows_per_row_group = 7;
+  const auto rows = EveryTypeRows(50);
+  const std::string bytes = WriteFile(EveryTypeSchema(), rows, options);
+  auto reader = parquet::FileReader::Open(bytes);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->num_row_groups(), 8u);  // 7 * 7 + 1
+  EXPECT_EQ((*reader)->metadata().row_groups.back().num_rows, 1);
+  EXPECT_EQ(ReadBack(bytes), rows);
+}
+
+TEST(FileWriter, FallsBackToPlainWhenTheDictionaryOutgrowsItsLimit) {
+  parquet::Schema schema = {{"text", ColumnType::kString, true}};
+  std::vector<Row> rows;
+  for (int i = 0; i < 400; ++i)
+    rows.push_back({Value("distinct value number " + std::to_string(i))});
+  WriterOptions options;
+  options.dictionary_page_size_limit_bytes = 500;
+  options.page_size_bytes = 200;
+  const std::string bytes = WriteFile(schema, rows, options);
+  auto reader = parquet::FileReader::Open(bytes);
+  ASSERT_TRUE(reader.ok());
+  const auto& encodings = (*reader)->metadata().row_groups[0].columns[0].meta_data->encodings;
+  std::set<Encoding> used(encodings.begin(), encodings.end());
+  EXPECT_TRUE(used.contains(Encoding::kRleDictionary));
+  EXPECT_TRUE(used.contains(Encoding::kPlain));
+  EXPECT_EQ(ReadBack(bytes), rows);
+}
+
+TEST(FileWriter, ListsKeepNullEmptyAndFullApart) {
+  parquet::Schema schema = {{"tags", ColumnType::kStringList, true},
+                            {"required_tags", ColumnType::kStringList, false}};
+  std::vector<Row> rows = {
+      {Value(), Value(Value::List{})},
+      {Value(Value::List{}), Value(Value::List{Value("a")})},
+      {Value(Value::List{Value(""), Value("PROJ-1"), Value("ß")}), Value(Value::List{})},
+  };
+  EXPECT_EQ(ReadBack(WriteFile(schema, rows)), rows);
+}
+
+TEST(FileWriter, WritesTheStandardThreeLevelListSchema) {
+  const std::string bytes = WriteFile({{"jira_tickets", ColumnType::kStringList, true}}, {});
+  auto reader = parquet::FileReader::Open(bytes);
+  ASSERT_TRUE(reader.ok());
+  const auto& schema = (*reader)->metadata().schema;
+  ASSERT_EQ(schema.size(), 4u);
+  EXPECT_EQ(schema[1].name, "jira_tickets");
+  EXPECT_EQ(schema[1].converted_type, parquet::ConvertedType::kList);
+  EXPECT_EQ(schema[1].logical_type.kind, parquet::LogicalType::Kind::kList);
+  EXPECT_EQ(schema[2].name, "list");
+  EXPECT_EQ(schema[2].repetition, parquet::Repetition::kRepeated);
+  EXPECT_EQ(schema[3].name, "element");
+  EXPECT_EQ(schema[3].repetition, parquet::Repetition::kOptional);
+  EXPECT_EQ(schema[3].logical_type.kind, parquet::LogicalType::Kind::kString);
+  EXPECT_EQ((*reader)->columns()[0].TypeName(), "LIST<STRING>");
+}
+
+TEST(FileWriter, NamesItselfInCreatedBy) {
+  auto reader = parquet::FileReader::Open(WriteFile(EveryTypeSchema(), EveryTypeRows(2)));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->metadata().created_by.value_or("").rfind("slack-intel version ", 0), 0u);
+  EXPECT_TRUE((*reader)->metadata().has_type_defined_column_orders);
+}
+
+// ---------------------------------------------------------------- statistics
+
+const parquet::Statistics& StatsOf(const parquet::FileReader& reader, size_t column) {
+  return *reader.metadata().row_groups[0].columns[column].meta_data->statistics;
+}
+
+TEST(Statistics, StringsUseUnsignedByteOrderAndCountNulls) {
+  parquet::Schema schema = {{"name", ColumnType::kString, true}};
+  // 'é' (0xC3 0xA9) sorts after 'z' (0x7A) in unsigned byte order, before it in signed order.
+  std::vector<Row> rows = {{Value("z")}, {Value()}, {Value("é")}, {Value("a")}, {Value()}};
+  auto reader = parquet::FileReader::Open(WriteFile(schema, rows));
+  ASSERT_TRUE(reader.ok());
+  const auto& stats = StatsOf(**reader, 0);
+  EXPECT_EQ(stats.null_count, 2);
+  EXPECT_EQ(stats.min_value, "a");
+  EXPECT_EQ(stats.max_value, "é");
+  EXPECT_FALSE(stats.legacy_min.has_value()) << "legacy min/max use signed order: never written";
+}
+
+TEST(Statistics, IntegersAndTimestampsAreLittleEndianBounds) {
+  parquet::Schema schema = {{"n", ColumnType::kInt64, true},
+                            {"ts", ColumnType::kTimestampMicros, false}};
+  std::vector<Row> rows = {{Value(int64_t{5}), Value(int64_t{300})},
+                           {Value(int64_t{-7}), Value(int64_t{100})}};
+  auto reader = parquet::FileReader::Open(WriteFile(schema, rows));
+  ASSERT_TRUE(reader.ok());
+  auto as_int64 = [](const std::string& bytes) {
+    int64_t v;
+    std::memcpy(&v, bytes.data(), 8);
+    return v;
+  };
+  EXPECT_EQ(as_int64(*StatsOf(**reader, 0).min_value), -7);
+  EXPECT_EQ(as_int64(*StatsOf(**reader, 0).max_value), 5);
+  EXPECT_EQ(as_int64(*StatsOf(**reader, 1).min_value), 100);
+  EXPECT_EQ(StatsOf(**reader, 1).null_count, 0);
+}
+
+TEST(Statistics, DoublesSkipNanAndWriteSignedZeros) {
+  parquet::Schema schema = {{"x", ColumnType::kDouble, true}};
+  std::vector<Row> rows = {{Value(std::nan(""))}, {Value(0.0)}, {Value(-0.0)}};
+  const std::string bytes = WriteFile(schema, rows);
+  auto reader = parquet::FileReader::Open(bytes);
+  ASSERT_TRUE(reader.ok());
+  auto as_double = [](const std::string& b) {
+    double v;
+    std::memcpy(&v, b.data(), 8);
+    return v;
+  };
+  const auto& stats = StatsOf(**reader, 0);
+  EXPECT_TRUE(std::signbit(as_double(*stats.min_value)));
+  EXPECT_FALSE(std::signbit(as_double(*stats.max_value)));
+  auto back = ReadBack(bytes);
+  EXPECT_TRUE(std::isnan(std::get<double>(back[0][0].data)));
+}
+
+TEST(Statistics, LongStringsLeaveBoundsOut) {
+  parquet::Schema schema = {{"text", ColumnType::kString, true}};
+  auto reader = parquet::FileReader::Open(
+      WriteFile(schema, {{Value(std::string(5000, 'x'))}, {Value("short")}}));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE(StatsOf(**reader, 0).max_value.has_value());
+  EXPECT_EQ(StatsOf(**reader, 0).null_count, 0);
+}
+
+// ---------------------------------------------------------------- refusals
+
+Status WriteOne(const parquet::Schema& schema,
+                const std::function<void(parquet::FileWriter&)>& fill) {
+  StringOutputStream sink;
+  parquet::FileWriter writer(sink, schema);
+  fill(writer);
+  return writer.Finish();
+}
+
+TEST(FileWriter, RefusesNullInARequiredColumn) {
+  Status status = WriteOne({{"id", ColumnType::kString, false}}, [](auto& w) {
+    w.AppendNull();
+    w.EndRow();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("'id' is REQUIRED"), std::string::npos) << status.message();
+}
+
+TEST(FileWriter, RefusesInvalidUtf8NamingRowAndColumn) {
+  Status status = WriteOne({{"text", ColumnType::kString, true}}, [](auto& w) {
+    w.AppendString("fine");
+    w.EndRow();
+    w.AppendString("bad \xff byte");
+    w.EndRow();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("row 1: column 'text': invalid UTF-8 at byte 4"),
+            std::string::npos)
+      << status.message();
+}
+
+TEST(FileWriter, RefusesInvalidUtf8InsideLists) {
+  Status status = WriteOne({{"tags", ColumnType::kStringList, true}}, [](auto& w) {
+    w.AppendStringList(std::vector<std::string>{"ok", "\xc3\x28"});
+    w.EndRow();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+}
+
+TEST(FileWriter, RefusesAValueOfTheWrongType) {
+  Status status = WriteOne({{"n", ColumnType::kInt64, true}}, [](auto& w) {
+    w.AppendString("42");
+    w.EndRow();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("'n' does not take a string"), std::string::npos);
+}
+
+TEST(FileWriter, RefusesShortAndLongRows) {
+  parquet::Schema schema = {{"a", ColumnType::kInt32, true}, {"b", ColumnType::kInt32, true}};
+  EXPECT_EQ(WriteOne(schema,
+                     [](auto& w) {
+                       w.AppendInt32(1);
+                       w.EndRow();
+                     })
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteOne(schema,
+                     [](auto& w) {
+                       w.AppendInt32(1);
+                       w.AppendInt32(2);
+                       w.AppendInt32(3);
+                     })
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteOne(schema, [](auto& w) { w.AppendInt32(1); }).code(),
+            StatusCode::kInvalidArgument);  // Finish() mid-row
+}
+
+TEST(FileWriter, RefusesBadSchemas) {
+  EXPECT_EQ(WriteOne({}, [](auto&) {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      WriteOne({{"a", ColumnType::kInt32, true}, {"a", ColumnType::kInt64, true}}, [](auto&) {})
+          .code(),
+      StatusCode::kInvalidArgument);
+}
+
+TEST(FileWriter, KeepsTheFirstErrorAndIgnoresLaterCalls) {
+  StringOutputStream sink;
+  parquet::FileWriter writer(sink, {{"id", ColumnType::kString, false}});
+  writer.AppendNull();
+  writer.EndRow();
+  writer.AppendString("\xff");
+  writer.EndRow();
+  EXPECT_NE(writer.status().message().find("REQUIRED"), std::string::npos);
+  EXPECT_EQ(writer.Finish().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace slack_intel::testing
