@@ -10,6 +10,8 @@ APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   # libraries slack-intel links (Parquet codecs: snappy, zstd, zlib for GZIP)
   libfmt-dev libspdlog-dev libcli11-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev
+  # the Parquet reader's fuzzer: clang with libFuzzer
+  clang libclang-rt-14-dev
   # tests: GoogleTest, libcurl + OpenSSL for the reference SigV4 requests, curl
   libgtest-dev libcurl4-openssl-dev libssl-dev curl
   # the local S3 server: Ceph RADOS Gateway (tools/ceph-rgw); python3 for its readiness probe

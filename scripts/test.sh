@@ -8,7 +8,8 @@ BUILD="$ROOT/build/test"
 
 "$ROOT/scripts/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DSLACK_INTEL_SANITIZE=ON -DSLACK_INTEL_WERROR=ON -DSLACK_INTEL_HEADER_CHECK=ON >/dev/null
+  -DSLACK_INTEL_SANITIZE=ON -DSLACK_INTEL_WERROR=ON -DSLACK_INTEL_HEADER_CHECK=ON \
+  -DSLACK_INTEL_FUZZ=ON >/dev/null
 cmake --build "$BUILD"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   }
   if (!command_line.has_command()) {
     fmt::print(stderr,
-               "slack-intel: a command is required: cache, import or sync (see "
+               "slack-intel: a command is required: cache, import, sync or inspect (see "
                "slack-intel --help)\n");
     return kExitUsage;
   }

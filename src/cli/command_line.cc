@@ -22,6 +22,7 @@ CommandLine::CommandLine()
   cache_ = SetUpCacheCommand(app, cache_options_);
   import_ = SetUpImportCommand(app, import_options_);
   sync_ = SetUpSyncCommand(app, sync_options_);
+  inspect_ = SetUpInspectCommand(app, inspect_options_);
 }
 
 CommandLine::~CommandLine() = default;
@@ -41,6 +42,7 @@ Status CommandLine::Run() const {
   if (sync_->parsed()) return RunSync(sync_options_);
   if (cache_->parsed()) return RunCache(cache_options_);
   if (import_->parsed()) return RunImport(import_options_);
+  if (inspect_->parsed()) return RunInspect(inspect_options_);
   return Status::Internal("no subcommand was parsed");
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/cache_command.h"
 #include "cli/import_command.h"
+#include "cli/inspect_command.h"
 #include "cli/sync_command.h"
 #include "util/logging.h"
 #include "util/status.h"
@@ -42,6 +43,7 @@ class CommandLine {
   const SyncOptions& sync_options() const { return sync_options_; }
   const CacheOptions& cache_options() const { return cache_options_; }
   const ImportOptions& import_options() const { return import_options_; }
+  const InspectOptions& inspect_options() const { return inspect_options_; }
 
  private:
   std::unique_ptr<CLI::App> app_;
@@ -50,9 +52,11 @@ class CommandLine {
   SyncOptions sync_options_;
   CacheOptions cache_options_;
   ImportOptions import_options_;
+  InspectOptions inspect_options_;
   CLI::App* sync_ = nullptr;
   CLI::App* cache_ = nullptr;
   CLI::App* import_ = nullptr;
+  CLI::App* inspect_ = nullptr;
 };
 
 }  // namespace slack_intel::cli

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "parquet/compression.h"
@@ -153,7 +154,7 @@ class ChunkDecoder {
   // Assembles rows from all levels and values. Errors: kCorruption when they disagree.
   Result<std::vector<Value>> Rows(int64_t num_rows) {
     std::vector<Value> rows;
-    rows.reserve(static_cast<size_t>(num_rows));
+    rows.reserve(std::min(static_cast<size_t>(num_rows), def_.size()));  // num_rows is untrusted
     size_t next_value = 0;
     const int max_def = column_.max_definition_level;
     auto take_value = [&]() -> Result<Value> {
@@ -261,9 +262,11 @@ class ChunkDecoder {
     return Values(d.encoding, page, std::move(rep), std::move(def), count);
   }
 
+  // A page may not hold more entries than its chunk has left to declare.
   Result<size_t> CheckedCount(int32_t num_values) const {
-    if (num_values < 0 || num_values > kMaxValuesPerPage) {
-      return Status::Corruption(fmt::format("parquet: page claims {} values", num_values));
+    if (num_values < 0 || num_values > chunk_.num_values - level_count()) {
+      return Status::Corruption(fmt::format("parquet: page claims {} values, its chunk has {} left",
+                                            num_values, chunk_.num_values - level_count()));
     }
     return static_cast<size_t>(num_values);
   }
@@ -359,6 +362,11 @@ Result<std::vector<Value>> ReadColumnChunk(std::string_view file, size_t footer_
         "parquet: column '{}' chunk [{}, +{}) lies outside the data", column.name, start, length));
   }
   if (num_rows < 0) return Status::Corruption("parquet: negative row count");
+  if (chunk.num_values > kMaxValuesPerChunk) {
+    return Status::InvalidArgument(
+        fmt::format("parquet: column '{}' chunk has {} values; we read at most {} per chunk",
+                    column.name, chunk.num_values, kMaxValuesPerChunk));
+  }
   std::string_view rest = file.substr(static_cast<size_t>(start), static_cast<size_t>(length));
   ChunkDecoder decoder(column, chunk);
   std::string page;

@@ -16,8 +16,11 @@
 namespace slack_intel::parquet {
 
 // Bounds on what one file may ask of us, so hostile bytes cannot exhaust memory.
-inline constexpr size_t kMaxPageBytes = 256u << 20;      // one page, decompressed
-inline constexpr int64_t kMaxValuesPerPage = 1ll << 26;  // level entries in one page
+inline constexpr size_t kMaxPageBytes = 256u << 20;  // one page, decompressed
+// Level entries (values, nulls, empty lists) in one column chunk. A few bytes of RLE can
+// declare millions of nulls, and every entry becomes a Value in memory, so a chunk is capped
+// at 16 Mi entries (DuckDB writes 122,880 rows per row group, Spark a few million).
+inline constexpr int64_t kMaxValuesPerChunk = 1ll << 24;
 
 // A top-level column of a file as the reader understands it: a primitive, or a list of
 // primitives (three-level LIST, legacy two-level LIST, or a bare repeated field).

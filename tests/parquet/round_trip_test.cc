@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <string>
@@ -301,6 +303,32 @@ TEST(FileWriter, KeepsTheFirstErrorAndIgnoresLaterCalls) {
   writer.EndRow();
   EXPECT_NE(writer.status().message().find("REQUIRED"), std::string::npos);
   EXPECT_EQ(writer.Finish().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace slack_intel::testing
+
+namespace slack_intel::testing {
+namespace {
+
+// The writer's exact bytes for fixed rows. A change here changes every cache file (and makes
+// the next sync re-upload everything), so it must be deliberate: regenerate with
+// SLACK_INTEL_UPDATE_GOLDEN=1 and say why in the commit.
+TEST(FileWriter, MatchesTheGoldenFile) {
+  const std::filesystem::path golden = std::filesystem::path(SLACK_INTEL_SOURCE_DIR) /
+                                       "tests/testdata/parquet/slack-intel-every-type.parquet";
+  WriterOptions options;
+  options.page_size_bytes = 512;
+  const std::string bytes = WriteFile(EveryTypeSchema(), EveryTypeRows(60, 99), options);
+  if (std::getenv("SLACK_INTEL_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden, std::ios::binary) << bytes;
+  }
+  std::ifstream in(golden, std::ios::binary);
+  ASSERT_TRUE(in) << golden;
+  const std::string expected((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  EXPECT_TRUE(bytes == expected) << "writer output changed (" << bytes.size() << " bytes vs "
+                                 << expected.size() << " in " << golden << ")";
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 #include "support/parquet_json.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
-#include <ctime>
 #include <stdexcept>
+
+#include "util/time_format.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -17,20 +16,6 @@ nlohmann::json CanonicalInt(int64_t v) {
 }
 
 }  // namespace
-
-std::string IsoMicros(int64_t micros) {
-  int64_t seconds = micros / 1000000;
-  int64_t fraction = micros % 1000000;
-  if (fraction < 0) {
-    fraction += 1000000;
-    seconds -= 1;
-  }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
-}
 
 nlohmann::json CanonicalJson(const parquet::Value& value, const parquet::ColumnDescriptor& column) {
   using parquet::Value;
@@ -53,9 +38,9 @@ nlohmann::json CanonicalJson(const parquet::Value& value, const parquet::ColumnD
   if (const auto* i = std::get_if<int32_t>(&value.data)) integer = *i;
   if (const auto* l = std::get_if<int64_t>(&value.data)) integer = *l;
   const std::string type = column.TypeName();
-  if (type.starts_with("TIMESTAMP(MILLIS")) return IsoMicros(integer * 1000);
-  if (type.starts_with("TIMESTAMP(MICROS")) return IsoMicros(integer);
-  if (type.starts_with("TIMESTAMP(NANOS")) return IsoMicros(integer / 1000);
+  if (type.starts_with("TIMESTAMP(MILLIS")) return FormatUnixMicrosUtc(integer * 1000);
+  if (type.starts_with("TIMESTAMP(MICROS")) return FormatUnixMicrosUtc(integer);
+  if (type.starts_with("TIMESTAMP(NANOS")) return FormatUnixMicrosUtc(integer / 1000);
   return CanonicalInt(integer);
 }
 

@@ -17,7 +17,4 @@ nlohmann::json CanonicalJson(const parquet::Value& value, const parquet::ColumnD
 // Every row of `reader` as {"column": canonical value, ...} objects.
 nlohmann::json CanonicalRows(const parquet::FileReader& reader);
 
-// Microseconds since the epoch as "YYYY-MM-DDTHH:MM:SS.ffffffZ".
-std::string IsoMicros(int64_t micros);
-
 }  // namespace slack_intel::testing
