@@ -1,0 +1,82 @@
+#include "aws/crypto.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+namespace slack_intel::aws {
+namespace {
+
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), out, &length, md, nullptr);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+}  // namespace
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+Result<FileDigests> DigestFileRange(const std::string& path, uint64_t offset, uint64_t length) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file || fseeko(file.get(), static_cast<off_t>(offset), SEEK_SET) != 0) {
+    return Status::IOError(fmt::format("cannot read {}", path));
+  }
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md5(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr);
+  std::vector<char> buffer(1 << 20);
+  while (length > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), length));
+    const size_t got = std::fread(buffer.data(), 1, want, file.get());
+    if (got != want) return Status::IOError(fmt::format("{} changed while being read", path));
+    EVP_DigestUpdate(sha.get(), buffer.data(), got);
+    EVP_DigestUpdate(md5.get(), buffer.data(), got);
+    length -= got;
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  FileDigests digests;
+  EVP_DigestFinal_ex(sha.get(), out, &n);
+  digests.sha256_hex = HexEncode(std::string_view(reinterpret_cast<char*>(out), n));
+  EVP_DigestFinal_ex(md5.get(), out, &n);
+  digests.md5.assign(reinterpret_cast<char*>(out), n);
+  return digests;
+}
+
+}  // namespace slack_intel::aws

@@ -1,0 +1,455 @@
+#include "s3/client.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <pugixml.hpp>
+
+#include "aws/crypto.h"
+#include "aws/sigv4.h"
+#include "s3/error.h"
+#include "util/http/curl_http_client.h"
+
+namespace slack_intel::s3 {
+namespace {
+
+struct Endpoint {
+  std::string scheme;     // "https"
+  std::string host;       // "s3.us-east-1.amazonaws.com" or "127.0.0.1:7480"
+  std::string base_path;  // "" or "/prefix" for endpoints behind a path
+};
+
+Endpoint ParseEndpoint(const std::string& url, const std::string& region) {
+  if (url.empty()) return {"https", fmt::format("s3.{}.amazonaws.com", region), ""};
+  Endpoint e;
+  std::string rest = url;
+  if (size_t p = rest.find("://"); p != std::string::npos) {
+    e.scheme = rest.substr(0, p);
+    rest = rest.substr(p + 3);
+  } else {
+    e.scheme = "https";
+  }
+  size_t slash = rest.find('/');
+  e.host = rest.substr(0, slash);
+  if (slash != std::string::npos) {
+    e.base_path = rest.substr(slash);
+    while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
+  }
+  return e;
+}
+
+bool IsAwsHost(const std::string& host) {
+  return host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn");
+}
+
+// S3's "url" encoding-type in listings: percent escapes, '+' for space.
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string Unquote(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    etag = etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+void AddPutHeaders(const PutOptions& options, std::vector<http::Header>& headers) {
+  headers.push_back({"content-type", options.content_type});
+  for (const auto& [name, value] : options.metadata)
+    headers.push_back({"x-amz-meta-" + name, value});
+  if (!options.sse.empty()) headers.push_back({"x-amz-server-side-encryption", options.sse});
+  if (!options.sse_kms_key_id.empty()) {
+    headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", options.sse_kms_key_id});
+  }
+  if (!options.storage_class.empty())
+    headers.push_back({"x-amz-storage-class", options.storage_class});
+}
+
+Result<pugi::xml_document> ParseXml(const std::string& body, const std::string& what) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) {
+    return Status::Corruption(fmt::format("{}: reply is not XML", what));
+  }
+  return doc;
+}
+
+}  // namespace
+
+std::optional<std::string> BucketRegions::Get(const std::string& bucket) const {
+  std::lock_guard lock(mutex_);
+  auto it = regions_.find(bucket);
+  if (it == regions_.end()) return std::nullopt;
+  return it->second;
+}
+
+void BucketRegions::Set(const std::string& bucket, const std::string& region) {
+  std::lock_guard lock(mutex_);
+  regions_[bucket] = region;
+}
+
+std::string MultipartETag(const std::vector<CompletedPart>& parts) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string digests;
+  for (const CompletedPart& part : parts) {
+    if (part.etag.size() != 32) return "";  // not an MD5 (SSE-KMS, some stores): unknown
+    for (size_t i = 0; i < 32; i += 2) {
+      const int hi = nibble(part.etag[i]), lo = nibble(part.etag[i + 1]);
+      if (hi < 0 || lo < 0) return "";
+      digests += static_cast<char>(hi << 4 | lo);
+    }
+  }
+  return fmt::format("{}-{}", aws::HexEncode(aws::Md5(digests)), parts.size());
+}
+
+std::string S3Url(const std::string& bucket, const std::string& key) {
+  return key.empty() ? fmt::format("s3://{}", bucket) : fmt::format("s3://{}/{}", bucket, key);
+}
+
+struct Client::Call {
+  Call(std::string m, std::string b, std::string k = "")
+      : method(std::move(m)), bucket(std::move(b)), key(std::move(k)) {}
+  std::string method;
+  std::string bucket;
+  std::string key;  // raw; "" for bucket-level operations
+  std::vector<aws::QueryParam> query;
+  std::vector<http::Header> headers;
+  std::string body;
+  std::optional<http::FileRange> body_file;
+  std::string payload_sha256 = std::string(aws::kEmptyPayloadSha256);
+  std::optional<std::filesystem::path> response_file;
+  bool error_may_come_with_200 = false;  // CompleteMultipartUpload
+  std::string what() const { return fmt::format("{} {}", method, S3Url(bucket, key)); }
+};
+
+Client::Client(ClientOptions options)
+    : options_(std::move(options)),
+      http_(options_.make_http_client ? options_.make_http_client() : http::MakeCurlHttpClient()),
+      backoff_(options_.retry) {}
+
+Client::~Client() = default;
+
+std::string Client::RegionFor(const std::string& bucket) const {
+  return options_.bucket_regions->Get(bucket).value_or(options_.region);
+}
+
+Result<http::Response> Client::Execute(const Call& call) {
+  bool redirected = false;
+  const int max_attempts = std::max(1, options_.retry.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    auto credentials = options_.credentials->Get();
+    if (!credentials.ok()) return credentials.status().WithContext(call.what());
+    const std::string region = RegionFor(call.bucket);
+    const Endpoint endpoint = ParseEndpoint(options_.endpoint_url, region);
+    const bool virtual_host =
+        options_.addressing == Addressing::kVirtual ||
+        (options_.addressing == Addressing::kAuto && IsAwsHost(endpoint.host) &&
+         call.bucket.find('.') == std::string::npos && !call.bucket.empty());
+    std::string host = endpoint.host;
+    std::string path = endpoint.base_path;
+    if (virtual_host) {
+      host = call.bucket + "." + host;
+    } else if (!call.bucket.empty()) {
+      path += "/" + call.bucket;
+    }
+    // Each key segment is encoded once; '/' stays a separator.
+    if (!call.key.empty()) path += "/" + aws::UriEncode(call.key, false);
+    if (path.empty()) path = "/";
+    const std::string query = aws::CanonicalQueryString(call.query);
+
+    http::Request request;
+    request.method = call.method;
+    request.url =
+        fmt::format("{}://{}{}{}{}", endpoint.scheme, host, path, query.empty() ? "" : "?", query);
+    request.headers = call.headers;
+    request.headers.push_back({"host", host});
+    request.body = call.body;
+    request.body_file = call.body_file;
+    request.response_file = call.response_file;
+    const bool has_body = !call.body.empty() || call.body_file.has_value();
+    const std::string payload = options_.unsigned_payload && endpoint.scheme == "https" && has_body
+                                    ? "UNSIGNED-PAYLOAD"
+                                    : call.payload_sha256;
+    aws::SignRequest({call.method, path, query, payload, region, "s3", options_.clock->Now()},
+                     *credentials, request.headers);
+
+    auto sent = http_->Send(request);
+    const std::string attempts = attempt > 1 ? fmt::format(" ({} attempts)", attempt) : "";
+    if (!sent.ok()) {
+      if (sent.status().code() == StatusCode::kUnavailable && attempt < max_attempts) {
+        options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
+        continue;
+      }
+      return sent.status().WithContext(call.what() + attempts);
+    }
+    http::Response& response = *sent;
+    const bool ok_status = response.status / 100 == 2;
+    if (ok_status &&
+        !(call.error_may_come_with_200 && response.body.find("<Error>") != std::string::npos)) {
+      return std::move(response);
+    }
+    S3Error error = ParseS3Error(response);
+    if (ok_status && error.http_status == 200 && error.code.empty()) error.code = "InternalError";
+    if (!redirected && !error.region.empty() && error.region != region &&
+        (response.status == 301 || response.status == 307 ||
+         error.code == "AuthorizationHeaderMalformed" || error.code == "PermanentRedirect")) {
+      spdlog::warn("bucket {} is in region {}, not {}: using {}", call.bucket, error.region, region,
+                   error.region);
+      options_.bucket_regions->Set(call.bucket, error.region);
+      redirected = true;
+      --attempt;  // a redirect is not a failed attempt
+      continue;
+    }
+    if (IsRetryable(error) && attempt < max_attempts) {
+      options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
+      continue;
+    }
+    Status status = ToStatus(error);
+    std::string hint;
+    switch (status.code()) {
+      case StatusCode::kPermissionDenied:
+        hint = fmt::format(" (as {}; the IAM policy must allow this action on {})",
+                           credentials->Redacted(), S3Url(call.bucket, call.key));
+        break;
+      case StatusCode::kUnauthenticated:
+        hint = error.code == "SignatureDoesNotMatch"
+                   ? fmt::format(
+                         " (as {}: check the secret access key, and that this machine's clock is "
+                         "right)",
+                         credentials->Redacted())
+                   : fmt::format(" (as {})", credentials->Redacted());
+        break;
+      case StatusCode::kNotFound:
+        if (error.code == "NoSuchBucket")
+          hint = fmt::format(" (bucket {} in region {})", call.bucket, region);
+        break;
+      default:
+        break;
+    }
+    return Status(status.code(), status.message() + hint + attempts).WithContext(call.what());
+  }
+}
+
+Status Client::HeadBucket(const std::string& bucket) {
+  Call call("HEAD", bucket);
+  return Execute(call).status();
+}
+
+Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::string& prefix,
+                                       const std::string& continuation_token,
+                                       const std::string& delimiter, int max_keys) {
+  Call call("GET", bucket);
+  call.query = {
+      {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(max_keys)}};
+  if (!prefix.empty()) call.query.push_back({"prefix", prefix});
+  if (!delimiter.empty()) call.query.push_back({"delimiter", delimiter});
+  if (!continuation_token.empty()) call.query.push_back({"continuation-token", continuation_token});
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
+  pugi::xml_node root = doc.child("ListBucketResult");
+  if (!root)
+    return Status::Corruption(fmt::format("{}: no ListBucketResult in the reply", call.what()));
+  const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
+  auto key_text = [&](const char* text) {
+    return url_encoded ? UrlDecode(text) : std::string(text);
+  };
+  ListPage page;
+  for (pugi::xml_node c : root.children("Contents")) {
+    ObjectSummary o;
+    o.key = key_text(c.child_value("Key"));
+    o.size_bytes = std::strtoull(c.child_value("Size"), nullptr, 10);
+    o.etag = Unquote(c.child_value("ETag"));
+    o.last_modified = c.child_value("LastModified");
+    page.objects.push_back(std::move(o));
+  }
+  for (pugi::xml_node p : root.children("CommonPrefixes"))
+    page.common_prefixes.push_back(key_text(p.child_value("Prefix")));
+  page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+  page.next_continuation_token = root.child_value("NextContinuationToken");
+  if (page.is_truncated && page.next_continuation_token.empty()) {
+    return Status::Corruption(
+        fmt::format("{}: truncated listing without a continuation token", call.what()));
+  }
+  return page;
+}
+
+Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
+                                    const http::FileRange& body, const PutOptions& options) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
+                               aws::DigestFileRange(body.path.string(), body.offset, body.length));
+  Call call("PUT", bucket, key);
+  AddPutHeaders(options, call.headers);
+  call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
+  call.headers.push_back({"content-length", std::to_string(body.length)});
+  call.body_file = body;
+  call.payload_sha256 = digests.sha256_hex;
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  return PutResult{Unquote(response.header("etag").value_or(""))};
+}
+
+Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
+                                    const std::string& body, const PutOptions& options) {
+  Call call("PUT", bucket, key);
+  AddPutHeaders(options, call.headers);
+  call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(body))});
+  call.body = body;
+  call.payload_sha256 = aws::HexEncode(aws::Sha256(body));
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  return PutResult{Unquote(response.header("etag").value_or(""))};
+}
+
+Status Client::GetObject(const std::string& bucket, const std::string& key,
+                         const std::filesystem::path& destination) {
+  Call call("GET", bucket, key);
+  call.response_file = destination;
+  return Execute(call).status();
+}
+
+Result<std::string> Client::CreateMultipartUpload(const std::string& bucket, const std::string& key,
+                                                  const PutOptions& options) {
+  Call call("POST", bucket, key);
+  call.query = {{"uploads", ""}};
+  AddPutHeaders(options, call.headers);
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
+  std::string upload_id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+  if (upload_id.empty())
+    return Status::Corruption(fmt::format("{}: no UploadId in the reply", call.what()));
+  return upload_id;
+}
+
+Result<std::string> Client::UploadPart(const std::string& bucket, const std::string& key,
+                                       const std::string& upload_id, int part_number,
+                                       const http::FileRange& body) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
+                               aws::DigestFileRange(body.path.string(), body.offset, body.length));
+  Call call("PUT", bucket, key);
+  call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
+  call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
+  call.headers.push_back({"content-length", std::to_string(body.length)});
+  call.body_file = body;
+  call.payload_sha256 = digests.sha256_hex;
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  std::string etag = Unquote(response.header("etag").value_or(""));
+  if (etag.empty())
+    return Status::Corruption(
+        fmt::format("{}: part {} reply has no ETag", call.what(), part_number));
+  return etag;
+}
+
+Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, const std::string& key,
+                                                  const std::string& upload_id,
+                                                  const std::vector<CompletedPart>& parts) {
+  Call call("POST", bucket, key);
+  call.query = {{"uploadId", upload_id}};
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (const CompletedPart& p : parts) {
+    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>\"{}\"</ETag></Part>", p.part_number,
+                       p.etag);
+  }
+  xml += "</CompleteMultipartUpload>";
+  call.headers.push_back({"content-type", "application/xml"});
+  call.body = xml;
+  call.payload_sha256 = aws::HexEncode(aws::Sha256(xml));
+  // "CompleteMultipartUpload" in the S3 API reference: the reply can be 200 with an error body.
+  call.error_may_come_with_200 = true;
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
+  pugi::xml_node result = doc.child("CompleteMultipartUploadResult");
+  if (!result)
+    return Status::Corruption(fmt::format("{}: no CompleteMultipartUploadResult", call.what()));
+  std::string etag = Unquote(result.child_value("ETag"));
+  // Ceph RGW answers <ETag></ETag>; the object's ETag is the usual md5-of-part-md5s-N.
+  if (etag.empty()) etag = MultipartETag(parts);
+  return PutResult{etag};
+}
+
+Status Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                                    const std::string& upload_id) {
+  Call call("DELETE", bucket, key);
+  call.query = {{"uploadId", upload_id}};
+  return Execute(call).status();
+}
+
+Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::string& bucket,
+                                                                  const std::string& prefix) {
+  std::vector<MultipartUpload> uploads;
+  std::string key_marker, upload_id_marker;
+  while (true) {
+    Call call("GET", bucket);
+    call.query = {{"uploads", ""}, {"encoding-type", "url"}};
+    if (!prefix.empty()) call.query.push_back({"prefix", prefix});
+    if (!key_marker.empty()) call.query.push_back({"key-marker", key_marker});
+    if (!upload_id_marker.empty()) call.query.push_back({"upload-id-marker", upload_id_marker});
+    SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+    SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
+    pugi::xml_node root = doc.child("ListMultipartUploadsResult");
+    const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
+    for (pugi::xml_node u : root.children("Upload")) {
+      std::string key = u.child_value("Key");
+      uploads.push_back({url_encoded ? UrlDecode(key) : key, u.child_value("UploadId"),
+                         u.child_value("Initiated")});
+    }
+    if (std::string_view(root.child_value("IsTruncated")) != "true") return uploads;
+    key_marker = url_encoded ? UrlDecode(root.child_value("NextKeyMarker"))
+                             : root.child_value("NextKeyMarker");
+    upload_id_marker = root.child_value("NextUploadIdMarker");
+    if (key_marker.empty() && upload_id_marker.empty()) {
+      return Status::Corruption(
+          fmt::format("{}: truncated upload listing without markers", call.what()));
+    }
+  }
+}
+
+Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& bucket,
+                                                         const std::vector<std::string>& keys) {
+  if (keys.empty()) return std::vector<DeleteFailure>{};
+  if (keys.size() > 1000) return Status::InvalidArgument("DeleteObjects takes at most 1000 keys");
+  Call call("POST", bucket);
+  call.query = {{"delete", ""}};
+  pugi::xml_document request;
+  pugi::xml_node root = request.append_child("Delete");
+  root.append_attribute("xmlns") = "http://s3.amazonaws.com/doc/2006-03-01/";
+  root.append_child("Quiet").text() = "true";
+  for (const std::string& key : keys)
+    root.append_child("Object").append_child("Key").text() = key.c_str();
+  struct Writer : pugi::xml_writer {
+    std::string out;
+    void write(const void* data, size_t size) override {
+      out.append(static_cast<const char*>(data), size);
+    }
+  } writer;
+  request.save(writer, "", pugi::format_raw | pugi::format_no_declaration);
+  call.body = writer.out;
+  call.headers.push_back({"content-type", "application/xml"});
+  call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(call.body))});  // required
+  call.payload_sha256 = aws::HexEncode(aws::Sha256(call.body));
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
+  std::vector<DeleteFailure> failures;
+  for (pugi::xml_node e : doc.child("DeleteResult").children("Error")) {
+    failures.push_back({e.child_value("Key"), e.child_value("Code"), e.child_value("Message")});
+  }
+  return failures;
+}
+
+}  // namespace slack_intel::s3

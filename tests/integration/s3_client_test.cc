@@ -1,0 +1,315 @@
+// Our S3 client (SigV4 over libcurl) against the local Ceph RADOS Gateway: every operation,
+// awkward keys, errors users see, retries and multipart semantics.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+
+#include "aws/crypto.h"
+#include "s3/client.h"
+#include "support/fake_clock.h"
+#include "support/faulty_http_client.h"
+#include "support/reference_s3_request.h"
+#include "support/s3_test_server.h"
+#include "support/temp_dir.h"
+#include "util/http/curl_http_client.h"
+
+namespace slack_intel::testing {
+namespace {
+
+class S3ClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = LoadS3TestServer();
+    bucket_ = UniqueBucketName(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    HttpReply created = ReferenceS3Request(server_, "PUT", "/" + bucket_);
+    ASSERT_EQ(created.status, 200) << created.body;
+  }
+
+  s3::ClientOptions Options(const std::string& secret = "") const {
+    s3::ClientOptions options;
+    options.endpoint_url = server_.endpoint;
+    options.region = server_.region;
+    options.credentials = aws::MakeStaticProvider(
+        {server_.access_key, secret.empty() ? server_.secret_key : secret, "", {}, "test"});
+    options.retry.base_delay = std::chrono::milliseconds(1);
+    return options;
+  }
+
+  std::string WriteTempFile(const std::string& name, const std::string& bytes) {
+    const auto path = dir_.path() / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+  }
+
+  static std::string ReadFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
+  S3TestServer server_;
+  std::string bucket_;
+  TempDir dir_;
+};
+
+TEST_F(S3ClientTest, PutThenGetReturnsTheBytesAndTheMd5ETag) {
+  s3::Client client(Options());
+  const std::string body("PAR1\0\xff binary payload", 20);
+  const std::string file = WriteTempFile("upload.bin", body);
+  auto put = client.PutObject(bucket_, "users.parquet", http::FileRange{file, 0, body.size()}, {});
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  EXPECT_EQ(put->etag, aws::HexEncode(aws::Md5(body)));
+  const auto out = dir_.path() / "download.bin";
+  ASSERT_TRUE(client.GetObject(bucket_, "users.parquet", out).ok());
+  EXPECT_EQ(ReadFile(out), body);
+  // An independent signer sees the same object.
+  EXPECT_EQ(ReferenceS3Request(server_, "GET", "/" + bucket_ + "/users.parquet").body, body);
+}
+
+TEST_F(S3ClientTest, AwkwardKeysRoundTripThroughPutListAndGet) {
+  s3::Client client(Options());
+  std::vector<std::string> keys = {"messages/dt=2025-10-21/channel=engineering/data.parquet",
+                                   "messages/dt=2025-10-21/channel=dev ops/data.parquet",
+                                   "messages/dt=2025-10-21/channel=α-日本-🌍/data.parquet",
+                                   "messages/plus+sign, comma;semi:colon/x",
+                                   "messages/percent%20literal/x",
+                                   "messages/quote'double\"/x",
+                                   "messages/hash#question?amp&/x",
+                                   "messages/tilde~at@dollar$/x",
+                                   "messages/(paren)[bracket]{brace}/x",
+                                   "messages/equals=/x"};
+  for (const std::string& key : keys) {
+    auto put = client.PutObject(bucket_, key, std::string("body of ") + key, {});
+    ASSERT_TRUE(put.ok()) << key << ": " << put.status().message();
+  }
+  auto page = client.ListObjectsV2(bucket_, "messages/");
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  std::vector<std::string> listed;
+  for (const auto& o : page->objects) listed.push_back(o.key);
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(listed, sorted);
+  for (const std::string& key : keys) {
+    const auto out = dir_.path() / "get.bin";
+    ASSERT_TRUE(client.GetObject(bucket_, key, out).ok()) << key;
+    EXPECT_EQ(ReadFile(out), "body of " + key);
+  }
+}
+
+TEST_F(S3ClientTest, ListingPagesWithOpaqueContinuationTokens) {
+  s3::Client client(Options());
+  for (int i = 0; i < 25; ++i)
+    ASSERT_TRUE(client.PutObject(bucket_, fmt::format("p/{:03}", i), "x", {}).ok());
+  ASSERT_TRUE(client.PutObject(bucket_, "q/outside-prefix", "x", {}).ok());
+  std::vector<std::string> keys;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = client.ListObjectsV2(bucket_, "p/", token, "", 10);
+    ASSERT_TRUE(page.ok()) << page.status().message();
+    for (const auto& o : page->objects) keys.push_back(o.key);
+    token = page->is_truncated ? page->next_continuation_token : "";
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(keys.size(), 25u);
+  EXPECT_EQ(keys.front(), "p/000");
+  EXPECT_EQ(keys.back(), "p/024");
+}
+
+TEST_F(S3ClientTest, DelimiterGivesCommonPrefixes) {
+  s3::Client client(Options());
+  for (const char* key :
+       {"messages/dt=2025-10-20/a", "messages/dt=2025-10-21/b", "users.parquet"}) {
+    ASSERT_TRUE(client.PutObject(bucket_, key, "x", {}).ok());
+  }
+  auto page = client.ListObjectsV2(bucket_, "messages/", "", "/");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->common_prefixes,
+            (std::vector<std::string>{"messages/dt=2025-10-20/", "messages/dt=2025-10-21/"}));
+}
+
+TEST_F(S3ClientTest, WrongSecretIsUnauthenticatedAndNeverPrinted) {
+  const std::string secret = "wrong-secret-key-0000000000000000000000000";
+  s3::Client client(Options(secret));
+  auto put = client.PutObject(bucket_, "k", "x", {});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.status().code(), StatusCode::kUnauthenticated);
+  const std::string message = put.status().message();
+  EXPECT_NE(message.find("SignatureDoesNotMatch"), std::string::npos) << message;
+  EXPECT_NE(message.find("check the secret access key"), std::string::npos) << message;
+  EXPECT_NE(message.find("PUT s3://" + bucket_ + "/k"), std::string::npos) << message;
+  EXPECT_EQ(message.find(secret), std::string::npos) << "secret leaked: " << message;
+  EXPECT_EQ(message.find(server_.access_key), std::string::npos)
+      << "whole key id printed: " << message;
+}
+
+TEST_F(S3ClientTest, MissingBucketAndKeyAreNotFound) {
+  s3::Client client(Options());
+  Status bucket = client.HeadBucket(bucket_ + "-missing");
+  EXPECT_EQ(bucket.code(), StatusCode::kNotFound) << bucket.message();
+  auto list = client.ListObjectsV2(bucket_ + "-missing", "");
+  EXPECT_EQ(list.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(list.status().message().find("bucket " + bucket_ + "-missing in region"),
+            std::string::npos)
+      << list.status().message();
+  EXPECT_EQ(client.GetObject(bucket_, "nope", dir_.path() / "x").code(), StatusCode::kNotFound);
+  EXPECT_TRUE(client.HeadBucket(bucket_).ok());
+}
+
+TEST_F(S3ClientTest, MultipartUploadAssemblesPartsAndReportsAPartCountETag) {
+  s3::Client client(Options());
+  std::string bytes(6 * 1024 * 1024 + 123, '\0');
+  std::mt19937 random(5);
+  for (char& c : bytes) c = static_cast<char>(random());
+  const std::string file = WriteTempFile("big.bin", bytes);
+  auto upload_id = client.CreateMultipartUpload(bucket_, "big/data.parquet", {});
+  ASSERT_TRUE(upload_id.ok()) << upload_id.status().message();
+  const uint64_t part_size = 5 * 1024 * 1024;
+  auto part1 = client.UploadPart(bucket_, "big/data.parquet", *upload_id, 1, {file, 0, part_size});
+  auto part2 = client.UploadPart(bucket_, "big/data.parquet", *upload_id, 2,
+                                 {file, part_size, bytes.size() - part_size});
+  ASSERT_TRUE(part1.ok() && part2.ok());
+  auto done = client.CompleteMultipartUpload(bucket_, "big/data.parquet", *upload_id,
+                                             {{1, *part1}, {2, *part2}});
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  // The multipart ETag is md5(md5(part1) + md5(part2)) + "-2", not the content MD5.
+  const std::string expected = aws::HexEncode(aws::Md5(aws::Md5(bytes.substr(0, part_size)) +
+                                                       aws::Md5(bytes.substr(part_size)))) +
+                               "-2";
+  EXPECT_EQ(done->etag, expected);
+  const auto out = dir_.path() / "big.out";
+  ASSERT_TRUE(client.GetObject(bucket_, "big/data.parquet", out).ok());
+  EXPECT_TRUE(ReadFile(out) == bytes);
+}
+
+TEST_F(S3ClientTest, AbortLeavesNoUploadBehindAndBadCompletesFail) {
+  s3::Client client(Options());
+  const std::string file = WriteTempFile("part.bin", std::string(1024, 'p'));
+  auto upload_id = client.CreateMultipartUpload(bucket_, "k", {});
+  ASSERT_TRUE(upload_id.ok());
+  ASSERT_TRUE(client.UploadPart(bucket_, "k", *upload_id, 1, {file, 0, 1024}).ok());
+  auto listed = client.ListMultipartUploads(bucket_, "");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].upload_id, *upload_id);
+  // Completing with an ETag that is not the part's must fail, not produce an object.
+  auto bad = client.CompleteMultipartUpload(bucket_, "k", *upload_id,
+                                            {{1, "00000000000000000000000000000000"}});
+  EXPECT_FALSE(bad.ok());
+  ASSERT_TRUE(client.AbortMultipartUpload(bucket_, "k", *upload_id).ok());
+  listed = client.ListMultipartUploads(bucket_, "");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+  EXPECT_EQ(client.GetObject(bucket_, "k", dir_.path() / "k").code(), StatusCode::kNotFound);
+}
+
+TEST_F(S3ClientTest, DeleteObjectsRemovesKeysInOneRequest) {
+  s3::Client client(Options());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 30; ++i) {
+    keys.push_back(fmt::format("old/dt=2024-01-{:02}/data.parquet", i + 1));
+    ASSERT_TRUE(client.PutObject(bucket_, keys.back(), "x", {}).ok());
+  }
+  keys.push_back("old/never-existed");
+  auto failures = client.DeleteObjects(bucket_, keys);
+  ASSERT_TRUE(failures.ok()) << failures.status().message();
+  EXPECT_TRUE(failures->empty());
+  auto page = client.ListObjectsV2(bucket_, "old/");
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->objects.empty());
+}
+
+TEST_F(S3ClientTest, MetadataAndContentTypeAreStored) {
+  s3::Client client(Options());
+  s3::PutOptions options;
+  options.content_type = "application/vnd.apache.parquet";
+  options.metadata = {{"slack-intel-sha256", "abc123"}};
+  ASSERT_TRUE(client.PutObject(bucket_, "m", "x", options).ok());
+  HttpReply head = ReferenceS3Request(server_, "HEAD", "/" + bucket_ + "/m");
+  EXPECT_EQ(head.status, 200);
+}
+
+TEST_F(S3ClientTest, RetriesTransientFailuresWithBackoffThenSucceeds) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  FakeClock clock;
+  s3::ClientOptions options = Options();
+  options.clock = &clock;
+  options.make_http_client = [calls] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [](int index, const http::Request&) -> std::optional<Result<http::Response>> {
+          if (index == 0)
+            return Result<http::Response>(Status::Unavailable("connection reset by peer"));
+          if (index == 1) {
+            http::Response slow_down;
+            slow_down.status = 503;
+            slow_down.body = "<Error><Code>SlowDown</Code><Message></Message></Error>";
+            return Result<http::Response>(slow_down);
+          }
+          return std::nullopt;
+        },
+        calls);
+  };
+  s3::Client client(options);
+  auto put = client.PutObject(bucket_, "retried", "payload", {});
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  EXPECT_EQ(calls->load(), 3);
+  EXPECT_EQ(clock.sleeps().size(), 2u);
+}
+
+TEST_F(S3ClientTest, GivesUpAfterMaxAttemptsNamingTheCount) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  FakeClock clock;
+  s3::ClientOptions options = Options();
+  options.clock = &clock;
+  options.retry.max_attempts = 4;
+  options.make_http_client = [calls] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [](int, const http::Request&) -> std::optional<Result<http::Response>> {
+          http::Response r;
+          r.status = 503;
+          r.body = "<Error><Code>SlowDown</Code></Error>";
+          return Result<http::Response>(r);
+        },
+        calls);
+  };
+  s3::Client client(options);
+  auto put = client.PutObject(bucket_, "never", "payload", {});
+  EXPECT_EQ(put.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(put.status().message().find("SlowDown (HTTP 503) (4 attempts)"), std::string::npos)
+      << put.status().message();
+  EXPECT_EQ(calls->load(), 4);
+}
+
+TEST_F(S3ClientTest, AccessDeniedIsNotRetried) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  FakeClock clock;
+  s3::ClientOptions options = Options();
+  options.clock = &clock;
+  options.make_http_client = [calls] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [](int, const http::Request&) -> std::optional<Result<http::Response>> {
+          http::Response r;
+          r.status = 403;
+          r.body = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+          return Result<http::Response>(r);
+        },
+        calls);
+  };
+  s3::Client client(options);
+  auto put = client.PutObject(bucket_, "denied", "payload", {});
+  EXPECT_EQ(put.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(put.status().message().find("as CEPH…Y001 from test"), std::string::npos)
+      << put.status().message();
+  EXPECT_EQ(calls->load(), 1);
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
+}  // namespace
+}  // namespace slack_intel::testing
