@@ -11,6 +11,8 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DSLACK_INTEL_SANITIZE=ON -DSLACK_INTEL_WERROR=ON -DSLACK_INTEL_HEADER_CHECK=ON \
   -DSLACK_INTEL_FUZZ=ON >/dev/null
 cmake --build "$BUILD"
+# Tests reach loopback only: never let a credential chain probe the EC2 metadata address.
+export AWS_EC2_METADATA_DISABLED=true
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 cd "$BUILD"

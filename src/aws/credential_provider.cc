@@ -2,15 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-
 namespace slack_intel::aws {
 namespace {
-
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
 
 class StaticProvider final : public CredentialProvider {
  public:
@@ -24,11 +17,12 @@ class StaticProvider final : public CredentialProvider {
 
 class EnvironmentProvider final : public CredentialProvider {
  public:
+  explicit EnvironmentProvider(Environment env) : env_(std::move(env)) {}
   Result<Credentials> Get() override {
     Credentials c;
-    c.access_key_id = Env("AWS_ACCESS_KEY_ID");
-    c.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
-    c.session_token = Env("AWS_SESSION_TOKEN");
+    c.access_key_id = EnvValue(env_, "AWS_ACCESS_KEY_ID");
+    c.secret_access_key = EnvValue(env_, "AWS_SECRET_ACCESS_KEY");
+    c.session_token = EnvValue(env_, "AWS_SESSION_TOKEN");
     c.provider = "environment";
     if (c.access_key_id.empty() && c.secret_access_key.empty()) {
       return Status::NotFound("no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
@@ -40,6 +34,9 @@ class EnvironmentProvider final : public CredentialProvider {
     return c;
   }
   std::string Describe() const override { return "environment variables"; }
+
+ private:
+  const Environment env_;
 };
 
 class ChainProvider final : public CredentialProvider {
@@ -71,8 +68,8 @@ std::shared_ptr<CredentialProvider> MakeStaticProvider(Credentials credentials) 
   return std::make_shared<StaticProvider>(std::move(credentials));
 }
 
-std::shared_ptr<CredentialProvider> MakeEnvironmentProvider() {
-  return std::make_shared<EnvironmentProvider>();
+std::shared_ptr<CredentialProvider> MakeEnvironmentProvider(Environment env) {
+  return std::make_shared<EnvironmentProvider>(std::move(env));
 }
 
 std::shared_ptr<CredentialProvider> MakeChainProvider(

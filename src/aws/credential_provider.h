@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "aws/credentials.h"
+#include "aws/environment.h"
 #include "util/result.h"
 
 namespace slack_intel::aws {
@@ -25,8 +26,8 @@ class CredentialProvider {
 // Fixed credentials (tests, and credentials already resolved elsewhere).
 std::shared_ptr<CredentialProvider> MakeStaticProvider(Credentials credentials);
 
-// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
-std::shared_ptr<CredentialProvider> MakeEnvironmentProvider();
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of `env`.
+std::shared_ptr<CredentialProvider> MakeEnvironmentProvider(Environment env);
 
 // Tries each provider in order and returns the first credentials found. A provider that
 // fails with anything but kNotFound stops the search (a broken profile is an error, not a

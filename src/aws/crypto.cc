@@ -42,6 +42,7 @@ std::string Base64Encode(std::string_view bytes) {
 
 std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

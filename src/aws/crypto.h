@@ -15,6 +15,7 @@ std::string Base64Encode(std::string_view bytes);
 std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string Md5(std::string_view data);
+std::string Sha1(std::string_view data);
 
 // Hex SHA-256 / raw MD5 of a file's byte range, streamed. Errors: kIOError.
 struct FileDigests {
