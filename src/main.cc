@@ -8,6 +8,7 @@
 
 #include "cli/command_line.h"
 #include "util/logging.h"
+#include "util/redact.h"
 
 namespace {
 
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
   slack_intel::SetUpLogging(command_line.verbosity());
   const slack_intel::Status status = command_line.Run();
   if (!status.ok()) {
-    fmt::print(stderr, "slack-intel: {}\n", status.message());
+    // Last line of defence: no secret reaches the terminal even if some layer echoed one.
+    fmt::print(stderr, "slack-intel: {}\n", slack_intel::RedactSecrets(status.message()));
     return kExitFailure;
   }
   return 0;

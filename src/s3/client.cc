@@ -193,6 +193,8 @@ Result<http::Response> Client::Execute(const Call& call) {
                      *credentials, request.headers);
 
     auto sent = http_->Send(request);
+    spdlog::debug("{} {} -> {}", request.method, request.url,
+                  sent.ok() ? fmt::format("HTTP {}", sent->status) : sent.status().message());
     const std::string attempts = attempt > 1 ? fmt::format(" ({} attempts)", attempt) : "";
     if (!sent.ok()) {
       if (sent.status().code() == StatusCode::kUnavailable && attempt < max_attempts) {

@@ -313,3 +313,101 @@ TEST_F(S3ClientTest, AccessDeniedIsNotRetried) {
 
 }  // namespace
 }  // namespace slack_intel::testing
+
+#include "s3/transfer.h"
+
+namespace slack_intel::testing {
+namespace {
+
+class S3TransferTest : public S3ClientTest {};
+
+TEST_F(S3TransferTest, LargeFilesGoUpInParallelPartsSmallOnesInOnePut) {
+  std::string bytes(17 * 1024 * 1024 + 5, '\0');
+  std::mt19937 random(9);
+  for (char& c : bytes) c = static_cast<char>(random());
+  const std::string file = WriteTempFile("big.bin", bytes);
+  s3::UploadOptions upload;
+  upload.part_size_bytes = 5 * 1024 * 1024;
+  upload.concurrency = 3;
+  auto put = s3::UploadFile(Options(), bucket_, "big/data.parquet", file, upload);
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  EXPECT_TRUE(put->etag.ends_with("-4")) << put->etag;
+  s3::Client client(Options());
+  const auto out = dir_.path() / "big.out";
+  ASSERT_TRUE(client.GetObject(bucket_, "big/data.parquet", out).ok());
+  EXPECT_TRUE(ReadFile(out) == bytes);
+
+  const std::string small = WriteTempFile("small.bin", "small file");
+  auto single = s3::UploadFile(Options(), bucket_, "users.parquet", small, upload);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ(single->etag, aws::HexEncode(aws::Md5("small file")));
+}
+
+TEST_F(S3TransferTest, AFailedPartAbortsTheUploadAndLeavesNothingBehind) {
+  const std::string file = WriteTempFile("big.bin", std::string(11 * 1024 * 1024, 'x'));
+  s3::ClientOptions options = Options();
+  options.retry.max_attempts = 2;
+  // Every request for part 2 is refused, as a policy denying this key might.
+  options.make_http_client = [] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [](int, const http::Request& request) -> std::optional<Result<http::Response>> {
+          if (request.url.find("partNumber=2&") == std::string::npos) return std::nullopt;
+          http::Response denied;
+          denied.status = 403;
+          denied.body = "<Error><Code>AccessDenied</Code></Error>";
+          return Result<http::Response>(denied);
+        },
+        std::make_shared<std::atomic<int>>(0));
+  };
+  s3::UploadOptions upload;
+  upload.part_size_bytes = 5 * 1024 * 1024;
+  auto put = s3::UploadFile(options, bucket_, "big/data.parquet", file, upload);
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(put.status().message().find("part 2 of 3"), std::string::npos)
+      << put.status().message();
+  s3::Client client(Options());
+  auto uploads = client.ListMultipartUploads(bucket_, "");
+  ASSERT_TRUE(uploads.ok());
+  EXPECT_TRUE(uploads->empty()) << "stray multipart upload left behind";
+  EXPECT_EQ(client.GetObject(bucket_, "big/data.parquet", dir_.path() / "x").code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(S3TransferTest, ARegionRedirectIsFollowedOnceAndRemembered) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  s3::ClientOptions options = Options();
+  options.region = "us-west-2";
+  // The first reply says the bucket lives in eu-west-1, as S3 does with a 301 and
+  // x-amz-bucket-region; Ceph accepts any region, so the redone request succeeds.
+  options.make_http_client = [calls] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [](int index, const http::Request&) -> std::optional<Result<http::Response>> {
+          if (index != 0) return std::nullopt;
+          http::Response moved;
+          moved.status = 301;
+          moved.headers = {{"x-amz-bucket-region", "eu-west-1"}};
+          moved.body = "<Error><Code>PermanentRedirect</Code><Message></Message></Error>";
+          return Result<http::Response>(moved);
+        },
+        calls);
+  };
+  s3::Client client(options);
+  ASSERT_TRUE(client.PutObject(bucket_, "k", "x", {}).ok());
+  EXPECT_EQ(client.RegionFor(bucket_), "eu-west-1");
+  EXPECT_EQ(calls->load(), 2);
+}
+
+TEST(EffectivePartSize, RespectsTheMinimumAndTheTenThousandPartLimit) {
+  EXPECT_EQ(s3::EffectivePartSize(100, 1), s3::kMinPartSizeBytes);
+  EXPECT_EQ(s3::EffectivePartSize(100ull << 20, 8ull << 20), 8ull << 20);
+  const uint64_t huge = 200ull << 30;  // 200 GiB at 8 MiB would be 25,600 parts
+  EXPECT_LE((huge + s3::EffectivePartSize(huge, 8ull << 20) - 1) /
+                s3::EffectivePartSize(huge, 8ull << 20),
+            s3::kMaxParts);
+}
+
+}  // namespace
+}  // namespace slack_intel::testing
