@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <pugixml.hpp>
 
 #include "aws/crypto.h"
@@ -60,6 +61,19 @@ std::string UrlDecode(std::string_view s) {
     }
   }
   return out;
+}
+
+// ", which is N s behind/ahead of the server" from the reply's Date header, or "".
+std::string ClockSkew(const http::Response& response, std::chrono::system_clock::time_point now) {
+  auto date = response.header("date");
+  if (!date) return "";
+  std::tm tm{};
+  if (strptime(date->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return "";
+  const auto server = std::chrono::system_clock::from_time_t(timegm(&tm));
+  const auto skew = std::chrono::duration_cast<std::chrono::seconds>(now - server).count();
+  if (std::abs(skew) < 5) return ", which agrees with the server's";
+  return fmt::format(", which is {} s {} the server's", std::abs(skew),
+                     skew < 0 ? "behind" : "ahead of");
 }
 
 std::string Unquote(std::string etag) {
@@ -138,6 +152,7 @@ struct Client::Call {
   std::string payload_sha256 = std::string(aws::kEmptyPayloadSha256);
   std::optional<std::filesystem::path> response_file;
   bool error_may_come_with_200 = false;  // CompleteMultipartUpload
+  std::string action;  // the IAM action, for AccessDenied messages: "s3:PutObject"
   std::string what() const { return fmt::format("{} {}", method, S3Url(bucket, key)); }
 };
 
@@ -229,16 +244,18 @@ Result<http::Response> Client::Execute(const Call& call) {
     std::string hint;
     switch (status.code()) {
       case StatusCode::kPermissionDenied:
-        hint = fmt::format(" (as {}; the IAM policy must allow this action on {})",
-                           credentials->Redacted(), S3Url(call.bucket, call.key));
+        hint = fmt::format(" (as {}; the IAM policy must allow {} on {})", credentials->Redacted(),
+                           call.action.empty() ? "this action" : call.action,
+                           call.key.empty()
+                               ? fmt::format("arn:aws:s3:::{}", call.bucket)
+                               : fmt::format("arn:aws:s3:::{}/{}", call.bucket, call.key));
         break;
       case StatusCode::kUnauthenticated:
-        hint = error.code == "SignatureDoesNotMatch"
-                   ? fmt::format(
-                         " (as {}: check the secret access key, and that this machine's clock is "
-                         "right)",
-                         credentials->Redacted())
-                   : fmt::format(" (as {})", credentials->Redacted());
+        hint =
+            error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed"
+                ? fmt::format(" (as {}: check the secret access key, and this machine's clock{})",
+                              credentials->Redacted(), ClockSkew(response, options_.clock->Now()))
+                : fmt::format(" (as {})", credentials->Redacted());
         break;
       case StatusCode::kNotFound:
         if (error.code == "NoSuchBucket")
@@ -253,6 +270,7 @@ Result<http::Response> Client::Execute(const Call& call) {
 
 Status Client::HeadBucket(const std::string& bucket) {
   Call call("HEAD", bucket);
+  call.action = "s3:ListBucket";
   return Execute(call).status();
 }
 
@@ -299,6 +317,7 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
   SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
                                aws::DigestFileRange(body.path.string(), body.offset, body.length));
   Call call("PUT", bucket, key);
+  call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
   call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
   call.headers.push_back({"content-length", std::to_string(body.length)});
@@ -311,6 +330,7 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
 Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
                                     const std::string& body, const PutOptions& options) {
   Call call("PUT", bucket, key);
+  call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
   call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(body))});
   call.body = body;
@@ -322,6 +342,7 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
 Status Client::GetObject(const std::string& bucket, const std::string& key,
                          const std::filesystem::path& destination) {
   Call call("GET", bucket, key);
+  call.action = "s3:GetObject";
   call.response_file = destination;
   return Execute(call).status();
 }
@@ -329,6 +350,7 @@ Status Client::GetObject(const std::string& bucket, const std::string& key,
 Result<std::string> Client::CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                                   const PutOptions& options) {
   Call call("POST", bucket, key);
+  call.action = "s3:PutObject";
   call.query = {{"uploads", ""}};
   AddPutHeaders(options, call.headers);
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
@@ -345,6 +367,7 @@ Result<std::string> Client::UploadPart(const std::string& bucket, const std::str
   SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
                                aws::DigestFileRange(body.path.string(), body.offset, body.length));
   Call call("PUT", bucket, key);
+  call.action = "s3:PutObject";
   call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
   call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
   call.headers.push_back({"content-length", std::to_string(body.length)});
@@ -362,6 +385,7 @@ Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, con
                                                   const std::string& upload_id,
                                                   const std::vector<CompletedPart>& parts) {
   Call call("POST", bucket, key);
+  call.action = "s3:PutObject";
   call.query = {{"uploadId", upload_id}};
   std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (const CompletedPart& p : parts) {
@@ -388,6 +412,7 @@ Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, con
 Status Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
                                     const std::string& upload_id) {
   Call call("DELETE", bucket, key);
+  call.action = "s3:AbortMultipartUpload";
   call.query = {{"uploadId", upload_id}};
   return Execute(call).status();
 }
@@ -398,6 +423,7 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
   std::string key_marker, upload_id_marker;
   while (true) {
     Call call("GET", bucket);
+    call.action = "s3:ListBucketMultipartUploads";
     call.query = {{"uploads", ""}, {"encoding-type", "url"}};
     if (!prefix.empty()) call.query.push_back({"prefix", prefix});
     if (!key_marker.empty()) call.query.push_back({"key-marker", key_marker});
@@ -427,6 +453,7 @@ Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& buck
   if (keys.empty()) return std::vector<DeleteFailure>{};
   if (keys.size() > 1000) return Status::InvalidArgument("DeleteObjects takes at most 1000 keys");
   Call call("POST", bucket);
+  call.action = "s3:DeleteObject";
   call.query = {{"delete", ""}};
   pugi::xml_document request;
   pugi::xml_node root = request.append_child("Delete");

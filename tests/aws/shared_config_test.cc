@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "s3/client_config.h"
 #include "s3/error.h"
 #include "support/temp_dir.h"
 #include "util/http/retry.h"
@@ -81,6 +82,28 @@ TEST_F(ResolutionTest, ProfileNameFollowsFlagThenAwsProfile) {
   env_["AWS_PROFILE"] = "prod";
   EXPECT_EQ(ResolveProfileName("", env_), "prod");
   EXPECT_EQ(ResolveProfileName("minio", env_), "minio");
+}
+
+TEST_F(ResolutionTest, ClientOptionsComeFromFlagsEnvironmentAndProfile) {
+  env_["AWS_ACCESS_KEY_ID"] = "AKIAENV";
+  env_["AWS_SECRET_ACCESS_KEY"] = "secret";
+  env_["AWS_EC2_METADATA_DISABLED"] = "true";
+  std::ofstream(dir_.path() / "config", std::ios::app)
+      << "[profile pathy]\ns3 =\n  addressing_style = path\n";
+  auto options = s3::ResolveClientOptions({"", "pathy", ""}, env_);
+  ASSERT_TRUE(options.ok()) << options.status().message();
+  EXPECT_EQ(options->region, "us-east-1");
+  EXPECT_EQ(options->addressing, s3::Addressing::kPath);
+  EXPECT_TRUE(options->make_http_client != nullptr);
+  options = s3::ResolveClientOptions({"eu-north-1", "prod", "http://127.0.0.1:9"}, env_);
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->region, "eu-north-1");
+  EXPECT_EQ(options->endpoint_url, "http://127.0.0.1:9");
+  // --profile wins over environment credentials; "prod" has no keys, so the chain says so.
+  auto credentials = options->credentials->Get();
+  EXPECT_EQ(credentials.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(s3::ResolveClientOptions({"", "missing", ""}, env_).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(S3Errors, ClassifiedByStatusAndCodeNotMessage) {

@@ -143,6 +143,7 @@ TEST_F(S3ClientTest, WrongSecretIsUnauthenticatedAndNeverPrinted) {
   EXPECT_NE(message.find("check the secret access key"), std::string::npos) << message;
   EXPECT_NE(message.find("PUT s3://" + bucket_ + "/k"), std::string::npos) << message;
   EXPECT_EQ(message.find(secret), std::string::npos) << "secret leaked: " << message;
+  EXPECT_NE(message.find("agrees with the server's"), std::string::npos) << message;
   EXPECT_EQ(message.find(server_.access_key), std::string::npos)
       << "whole key id printed: " << message;
 }
@@ -305,7 +306,11 @@ TEST_F(S3ClientTest, AccessDeniedIsNotRetried) {
   s3::Client client(options);
   auto put = client.PutObject(bucket_, "denied", "payload", {});
   EXPECT_EQ(put.status().code(), StatusCode::kPermissionDenied);
-  EXPECT_NE(put.status().message().find("as CEPH…Y001 from test"), std::string::npos)
+  EXPECT_NE(put.status().message().find(
+                "as CEPH…Y001 from test; the IAM policy must allow s3:PutObject on "
+                "arn:aws:s3:::" +
+                bucket_ + "/denied"),
+            std::string::npos)
       << put.status().message();
   EXPECT_EQ(calls->load(), 1);
   EXPECT_TRUE(clock.sleeps().empty());
@@ -398,6 +403,41 @@ TEST_F(S3TransferTest, ARegionRedirectIsFollowedOnceAndRemembered) {
   ASSERT_TRUE(client.PutObject(bucket_, "k", "x", {}).ok());
   EXPECT_EQ(client.RegionFor(bucket_), "eu-west-1");
   EXPECT_EQ(calls->load(), 2);
+}
+
+TEST_F(S3TransferTest, CompleteThatAnswers200WithAnErrorBodyIsRetried) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  s3::ClientOptions options = Options();
+  FakeClock clock;
+  options.clock = &clock;
+  // "CompleteMultipartUpload": S3 may answer 200 and put an error in the body.
+  options.make_http_client = [calls] {
+    return std::make_unique<FaultyHttpClient>(
+        http::MakeCurlHttpClient(),
+        [calls](int, const http::Request& request) -> std::optional<Result<http::Response>> {
+          static std::atomic<bool> injected{false};
+          if (request.method != "POST" || request.url.find("uploadId=") == std::string::npos ||
+              injected.exchange(true)) {
+            return std::nullopt;
+          }
+          http::Response r;
+          r.status = 200;
+          r.body =
+              "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message></Message></Error>";
+          return Result<http::Response>(r);
+        },
+        calls);
+  };
+  s3::Client client(options);
+  const std::string file = WriteTempFile("p.bin", std::string(100, 'z'));
+  auto id = client.CreateMultipartUpload(bucket_, "k", {});
+  ASSERT_TRUE(id.ok());
+  auto part = client.UploadPart(bucket_, "k", *id, 1, {file, 0, 100});
+  ASSERT_TRUE(part.ok());
+  auto done = client.CompleteMultipartUpload(bucket_, "k", *id, {{1, *part}});
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  EXPECT_EQ(clock.sleeps().size(), 1u) << "the 200-with-error reply must be retried";
+  EXPECT_TRUE(done->etag.ends_with("-1")) << done->etag;
 }
 
 TEST(EffectivePartSize, RespectsTheMinimumAndTheTenThousandPartLimit) {
