@@ -40,9 +40,9 @@ mkdir -p "$DEMO/cache"
 "$BIN" cache --days 30 --cache-path "$DEMO/cache" || pending "issue #6"
 
 step "5. slack-intel sync --bucket demo-slack-data --endpoint-url $S3_ENDPOINT"
-AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" \
+AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_EC2_METADATA_DISABLED=true \
   "$BIN" sync --bucket demo-slack-data --endpoint-url "$S3_ENDPOINT" --cache-path "$DEMO/cache" \
-  || pending "issue #5"
+  || echo "   (sync failed)"
 
 step "6. What landed in s3://demo-slack-data"
 s3 GET "/demo-slack-data?list-type=2" | grep -o '<Key>[^<]*</Key>' | sed 's/<\/*Key>//g;s/^/   /' \

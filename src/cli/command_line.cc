@@ -39,7 +39,11 @@ Verbosity CommandLine::verbosity() const {
 bool CommandLine::has_command() const { return !app_->get_subcommands().empty(); }
 
 Status CommandLine::Run() const {
-  if (sync_->parsed()) return RunSync(sync_options_);
+  if (sync_->parsed()) {
+    SyncOptions options = sync_options_;
+    options.quiet = quiet_;
+    return RunSync(options);
+  }
   if (cache_->parsed()) return RunCache(cache_options_);
   if (import_->parsed()) return RunImport(import_options_);
   if (inspect_->parsed()) return RunInspect(inspect_options_);

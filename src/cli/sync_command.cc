@@ -4,9 +4,16 @@
 #include <fmt/std.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <system_error>
 
+#include "aws/environment.h"
 #include "s3/bucket_name.h"
+#include "s3/client_config.h"
+#include "sync/sync_runner.h"
+#include "util/redact.h"
 
 namespace slack_intel::cli {
 
@@ -24,7 +31,37 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
   sync->add_option("--profile", options.profile, "AWS profile from ~/.aws/config");
   sync->add_option("--endpoint-url", options.endpoint_url,
                    "S3-compatible endpoint, e.g. http://127.0.0.1:9000");
+  sync->add_option("--concurrency", options.concurrency, "Files uploaded at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sync->add_option(
+      "--max-delete", options.max_delete,
+      "Allow --delete to remove up to N objects (default: half of those under the prefix)");
+  sync->add_option("--multipart-threshold", options.multipart_threshold,
+                   "Files from this size go up in parts")
+      ->capture_default_str();
+  sync->add_option("--multipart-chunksize", options.multipart_chunksize, "Part size (at least 5MB)")
+      ->capture_default_str();
   return sync;
+}
+
+Result<uint64_t> ParseByteSize(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (digits == 0 || digits > 15)
+    return Status::InvalidArgument(fmt::format("not a size: '{}'", text));
+  const uint64_t number = std::stoull(text.substr(0, digits));
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  if (unit == "KB" || unit == "KIB" || unit == "K") scale = 1ull << 10;
+  if (unit == "MB" || unit == "MIB" || unit == "M") scale = 1ull << 20;
+  if (unit == "GB" || unit == "GIB" || unit == "G") scale = 1ull << 30;
+  if (scale == 0)
+    return Status::InvalidArgument(
+        fmt::format("unknown size unit in '{}' (use KB, MB or GB)", text));
+  return number * scale;
 }
 
 Status RunSync(const SyncOptions& options) {
@@ -36,8 +73,54 @@ Status RunSync(const SyncOptions& options) {
         "--cache-path)",
         options.cache_path.string()));
   }
-  // TODO(#5): plan and execute the sync.
-  return Status::Internal("sync: not implemented yet (issue #5)");
+  sync::SyncSettings settings;
+  settings.cache_path = options.cache_path;
+  settings.bucket = options.bucket;
+  settings.prefix = sync::NormalizePrefix(options.prefix);
+  settings.dry_run = options.dry_run;
+  settings.delete_removed = options.delete_removed;
+  settings.concurrency = options.concurrency;
+  if (!options.max_delete.empty()) {
+    const char* text = options.max_delete.c_str();
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || *text == '-') {
+      return Status::InvalidArgument(
+          fmt::format("--max-delete takes a number, not '{}'", options.max_delete));
+    }
+    settings.max_delete = n;
+  }
+  SLACK_INTEL_ASSIGN_OR_RETURN(settings.upload.multipart_threshold_bytes,
+                               ParseByteSize(options.multipart_threshold));
+  SLACK_INTEL_ASSIGN_OR_RETURN(settings.upload.part_size_bytes,
+                               ParseByteSize(options.multipart_chunksize));
+  if (settings.upload.part_size_bytes < s3::kMinPartSizeBytes) {
+    return Status::InvalidArgument(
+        "--multipart-chunksize must be at least 5MB (S3's minimum part size)");
+  }
+  auto client_options = s3::ResolveClientOptions(
+      {options.region, options.profile, options.endpoint_url}, aws::ProcessEnvironment());
+  if (!client_options.ok()) return client_options.status();
+  const bool quiet = options.quiet;
+  auto summary = sync::RunSync(
+      settings, *client_options,
+      [quiet](const std::string& line) {
+        if (!quiet) fmt::print("{}\n", line);
+      },
+      [](const std::string& line) { fmt::print(stderr, "{}\n", RedactSecrets(line)); });
+  if (!summary.ok()) return summary.status();
+  if (!quiet) {
+    fmt::print(
+        "{}uploaded {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.1f} s\n",
+        options.dry_run ? "(dryrun) " : "", summary->uploaded, summary->bytes_uploaded,
+        summary->skipped, summary->deleted, summary->failed, summary->elapsed_seconds);
+  }
+  std::fflush(stdout);
+  if (summary->failed > 0) {
+    return Status::Unavailable(
+        fmt::format("sync: {} file(s) failed (see above); rerun to retry them", summary->failed));
+  }
+  return Status::OK();
 }
 
 }  // namespace slack_intel::cli

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "util/result.h"
 #include "util/status.h"
 
 namespace CLI {
@@ -21,15 +22,25 @@ struct SyncOptions {
   std::string region;                          // --region; "" = the AWS chain decides
   std::string profile;                         // --profile; "" = AWS_PROFILE or default
   std::string endpoint_url;                    // --endpoint-url; "" = AWS by region
+  int concurrency = 8;                         // --concurrency: files in flight
+  std::string max_delete;                      // --max-delete N; "" = half of the remote objects
+  std::string multipart_threshold = "8MB";     // --multipart-threshold
+  std::string multipart_chunksize = "8MB";     // --multipart-chunksize
+  bool quiet = false;                          // the global --quiet: no per-file lines, no summary
 };
+
+// "8MB", "16MiB", "5242880", "1GB" -> bytes (KB/MB/GB are powers of 1024, as in the aws cli).
+// Errors: kInvalidArgument.
+Result<uint64_t> ParseByteSize(const std::string& text);
 
 // Registers the `sync` subcommand on `app`, binding its flags to `options`.
 // REQUIRES: `options` outlives parsing. Returns the subcommand (owned by `app`).
 CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options);
 
-// Runs a sync with already-parsed options. Errors: kNotFound when the cache path is missing
-// (the user's document calls it "Local path does not exist"), kInvalidArgument for a bad
-// bucket name.
+// Runs a sync with already-parsed options, printing aws-style lines and a summary to stdout.
+// Errors: kNotFound when the cache path is missing ("Local path does not exist"),
+// kInvalidArgument for a bad bucket name or flag, "Cannot access S3 bucket ..." when listing
+// fails, and a failure when any upload or delete failed.
 Status RunSync(const SyncOptions& options);
 
 }  // namespace slack_intel::cli

@@ -17,13 +17,12 @@ uint64_t EffectivePartSize(uint64_t size_bytes, uint64_t requested_part_size_byt
   return std::max(part, needed);
 }
 
-Result<PutResult> UploadFile(const ClientOptions& options, const std::string& bucket,
-                             const std::string& key, const std::filesystem::path& file,
-                             const UploadOptions& upload) {
+Result<PutResult> UploadFile(Client& client, const ClientOptions& options,
+                             const std::string& bucket, const std::string& key,
+                             const std::filesystem::path& file, const UploadOptions& upload) {
   std::error_code error;
   const uint64_t size = std::filesystem::file_size(file, error);
   if (error) return Status::IOError(fmt::format("{}: {}", file.string(), error.message()));
-  Client client(options);
   if (size < std::max<uint64_t>(upload.multipart_threshold_bytes, 1)) {
     return client.PutObject(bucket, key, http::FileRange{file, 0, size}, upload.put);
   }

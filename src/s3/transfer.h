@@ -19,13 +19,14 @@ struct UploadOptions {
   PutOptions put;
 };
 
-// Uploads a local file to s3://bucket/key: one PutObject below the threshold, else a multipart
-// upload whose parts go up in parallel, each worker on its own Client (own connection) made
-// from `options`. Any failure aborts the multipart upload, so no stray upload is left behind
-// and no partial object ever becomes visible. Errors: as Client's, with the part number.
-Result<PutResult> UploadFile(const ClientOptions& options, const std::string& bucket,
-                             const std::string& key, const std::filesystem::path& file,
-                             const UploadOptions& upload);
+// Uploads a local file to s3://bucket/key with `client`: one PutObject below the threshold,
+// else a multipart upload whose parts go up in parallel, each extra worker on its own Client
+// (own connection) made from `options`. Any failure aborts the multipart upload, so no stray upload
+// is left behind and no partial object ever becomes visible. Errors: as Client's, with the part
+// number.
+Result<PutResult> UploadFile(Client& client, const ClientOptions& options,
+                             const std::string& bucket, const std::string& key,
+                             const std::filesystem::path& file, const UploadOptions& upload);
 
 // The part size actually used for a file of `size_bytes`: at least the requested size and
 // kMinPartSizeBytes, and large enough for kMaxParts parts.

@@ -334,16 +334,16 @@ TEST_F(S3TransferTest, LargeFilesGoUpInParallelPartsSmallOnesInOnePut) {
   s3::UploadOptions upload;
   upload.part_size_bytes = 5 * 1024 * 1024;
   upload.concurrency = 3;
-  auto put = s3::UploadFile(Options(), bucket_, "big/data.parquet", file, upload);
+  s3::Client client(Options());
+  auto put = s3::UploadFile(client, Options(), bucket_, "big/data.parquet", file, upload);
   ASSERT_TRUE(put.ok()) << put.status().message();
   EXPECT_TRUE(put->etag.ends_with("-4")) << put->etag;
-  s3::Client client(Options());
   const auto out = dir_.path() / "big.out";
   ASSERT_TRUE(client.GetObject(bucket_, "big/data.parquet", out).ok());
   EXPECT_TRUE(ReadFile(out) == bytes);
 
   const std::string small = WriteTempFile("small.bin", "small file");
-  auto single = s3::UploadFile(Options(), bucket_, "users.parquet", small, upload);
+  auto single = s3::UploadFile(client, Options(), bucket_, "users.parquet", small, upload);
   ASSERT_TRUE(single.ok());
   EXPECT_EQ(single->etag, aws::HexEncode(aws::Md5("small file")));
 }
@@ -367,7 +367,8 @@ TEST_F(S3TransferTest, AFailedPartAbortsTheUploadAndLeavesNothingBehind) {
   };
   s3::UploadOptions upload;
   upload.part_size_bytes = 5 * 1024 * 1024;
-  auto put = s3::UploadFile(options, bucket_, "big/data.parquet", file, upload);
+  s3::Client uploader(options);
+  auto put = s3::UploadFile(uploader, options, bucket_, "big/data.parquet", file, upload);
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(put.status().message().find("part 2 of 3"), std::string::npos)
