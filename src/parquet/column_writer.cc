@@ -19,6 +19,10 @@ namespace {
 // and engines only prune on short columns (ids, timestamps, names).
 constexpr size_t kMaxStatisticsValueBytes = 256;
 
+// After this many values a chunk's dictionary is judged: kept only if fewer than half of the
+// values were distinct. Smaller chunks are judged when they end.
+constexpr uint64_t kDictionaryProbeValues = 4096;
+
 // Levels, pages and chunk assembly shared by every physical type. Subclasses buffer values
 // and encode them when a page is cut.
 class ColumnWriterBase : public ColumnWriter {
@@ -36,6 +40,7 @@ class ColumnWriterBase : public ColumnWriter {
   }
 
   Status FinishChunk(ColumnChunkOutput& out) override {
+    BeforeLastPage();
     if (!def_levels_.empty() || level_count_ > 0) SLACK_INTEL_RETURN_IF_ERROR(FlushPage());
     out.bytes.clear();
     out.metadata = ColumnMetaData{};
@@ -86,6 +91,10 @@ class ColumnWriterBase : public ColumnWriter {
   }
 
   bool nullable_leaf() const { return max_def_ > 0; }
+  // Whether a data page of the current chunk has been written already.
+  bool pages_cut() const { return !chunk_pages_.empty(); }
+  // Called once per chunk before its last page is encoded.
+  virtual void BeforeLastPage() {}
   int max_def() const { return max_def_; }
   void CountNull() { ++null_count_; }
 
@@ -197,6 +206,7 @@ struct Int32Traits {
   using Key = int32_t;
   static constexpr PhysicalType kType = PhysicalType::kInt32;
   static Key ToKey(Value v) { return v; }
+  static Value FromKey(const Key& k) { return k; }
   static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
   static bool Less(Value a, Value b) { return a < b; }
   static std::string StatBytes(Value v) {
@@ -211,6 +221,7 @@ struct Int64Traits {
   using Key = int64_t;
   static constexpr PhysicalType kType = PhysicalType::kInt64;
   static Key ToKey(Value v) { return v; }
+  static Value FromKey(const Key& k) { return k; }
   static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
   static bool Less(Value a, Value b) { return a < b; }
   static std::string StatBytes(Value v) {
@@ -225,6 +236,7 @@ struct DoubleTraits {
   using Key = uint64_t;  // bit pattern: NaN must equal itself as a dictionary key
   static constexpr PhysicalType kType = PhysicalType::kDouble;
   static Key ToKey(Value v) { return std::bit_cast<uint64_t>(v); }
+  static Value FromKey(const Key& k) { return std::bit_cast<double>(k); }
   static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
   static bool Less(Value a, Value b) { return a < b; }
   static std::string StatBytes(Value v) {
@@ -239,6 +251,7 @@ struct ByteArrayTraits {
   using Key = std::string;
   static constexpr PhysicalType kType = PhysicalType::kByteArray;
   static Key ToKey(Value v) { return Key(v); }
+  static Value FromKey(const Key& k) { return k; }
   static void Plain(Value v, std::string& out) { AppendPlainByteArray(v, out); }
   static bool Less(Value a, Value b) { return a < b; }  // char_traits<char>: unsigned bytes
   static std::string StatBytes(Value v) { return std::string(v); }
@@ -274,6 +287,7 @@ class TypedColumnWriter : public ColumnWriterBase {
         Traits::Plain(v, dictionary_plain_);
       }
       indices_.push_back(it->second);
+      ++dictionary_values_;
     } else {
       Traits::Plain(v, plain_);
     }
@@ -286,7 +300,31 @@ class TypedColumnWriter : public ColumnWriterBase {
       CutPage();
       use_dictionary_ = false;
     }
+    if (use_dictionary_ && !probed_ && dictionary_values_ >= kDictionaryProbeValues) {
+      probed_ = true;
+      AbandonDictionaryIfUnhelpful();
+    }
     RowDone();
+  }
+
+  void BeforeLastPage() override {
+    if (!probed_) AbandonDictionaryIfUnhelpful();
+  }
+
+  // Mostly distinct values (ids, timestamps, message text) gain nothing from a dictionary and
+  // compress worse as indices than as PLAIN values, as DuckDB also judges. While no page has
+  // been written, the chunk can still become PLAIN throughout: re-encode what is buffered.
+  void AbandonDictionaryIfUnhelpful() {
+    if (!use_dictionary_ || pages_cut() || dictionary_values_ == 0 ||
+        dictionary_.size() * 2 <= dictionary_values_) {
+      return;
+    }
+    for (uint32_t index : indices_) Traits::Plain(Traits::FromKey(dictionary_[index]), plain_);
+    indices_.clear();
+    dictionary_.clear();
+    dictionary_index_.clear();
+    dictionary_plain_.clear();
+    use_dictionary_ = false;
   }
 
   uint64_t PageValueBytes() const override { return plain_.size() + indices_.size(); }
@@ -334,6 +372,8 @@ class TypedColumnWriter : public ColumnWriterBase {
     dictionary_index_.clear();
     dictionary_plain_.clear();
     use_dictionary_ = options_.enable_dictionary;
+    probed_ = false;
+    dictionary_values_ = 0;
     has_min_max_ = false;
     min_storage_.clear();
     max_storage_.clear();
@@ -373,8 +413,10 @@ class TypedColumnWriter : public ColumnWriterBase {
   }
 
   bool use_dictionary_;
-  std::string plain_;                             // current page, PLAIN
-  std::vector<uint32_t> indices_;                 // current page, dictionary indices
+  bool probed_ = false;             // the dictionary's usefulness was judged for this chunk
+  uint64_t dictionary_values_ = 0;  // values dictionary-encoded in this chunk
+  std::string plain_;               // current page, PLAIN
+  std::vector<uint32_t> indices_;   // current page, dictionary indices
   std::vector<typename Traits::Key> dictionary_;  // chunk dictionary, in first-seen order
   std::unordered_map<typename Traits::Key, uint32_t> dictionary_index_;
   std::string dictionary_plain_;

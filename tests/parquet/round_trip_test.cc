@@ -117,6 +117,28 @@ TEST(FileWriter, FallsBackToPlainWhenTheDictionaryOutgrowsItsLimit) {
   EXPECT_EQ(ReadBack(bytes), rows);
 }
 
+std::set<Encoding> EncodingsOf(const std::string& bytes, size_t column) {
+  auto reader = parquet::FileReader::Open(bytes);
+  const auto& encodings = (*reader)->metadata().row_groups[0].columns[column].meta_data->encodings;
+  return std::set<Encoding>(encodings.begin(), encodings.end());
+}
+
+TEST(FileWriter, DistinctValuesGoPlainRepeatedOnesThroughADictionary) {
+  parquet::Schema schema = {{"message_id", ColumnType::kString, false},
+                            {"user_name", ColumnType::kString, true}};
+  for (size_t rows : {50u, 3000u, 20000u}) {  // judged at the end, and at the 4096-value probe
+    std::vector<Row> data;
+    for (size_t i = 0; i < rows; ++i) {
+      data.push_back({Value("1714564800." + std::to_string(100000 + i)),
+                      Value("user-" + std::to_string(i % 7))});
+    }
+    const std::string bytes = WriteFile(schema, data);
+    EXPECT_FALSE(EncodingsOf(bytes, 0).contains(Encoding::kRleDictionary)) << rows << " rows";
+    EXPECT_TRUE(EncodingsOf(bytes, 1).contains(Encoding::kRleDictionary)) << rows << " rows";
+    EXPECT_EQ(ReadBack(bytes), data);
+  }
+}
+
 TEST(FileWriter, ListsKeepNullEmptyAndFullApart) {
   parquet::Schema schema = {{"tags", ColumnType::kStringList, true},
                             {"required_tags", ColumnType::kStringList, false}};
