@@ -201,12 +201,16 @@ class ColumnWriterBase : public ColumnWriter {
 
 // ---------------------------------------------------------------- value traits
 
-struct Int32Traits {
-  using Value = int32_t;
-  using Key = int32_t;
-  static constexpr PhysicalType kType = PhysicalType::kInt32;
-  static Key ToKey(Value v) { return v; }
-  static Value FromKey(const Key& k) { return k; }
+// Fixed-width values: PLAIN is the little-endian bytes, and so are statistics bounds.
+// `KeyT` is what the dictionary hashes: the value itself, or for doubles its bit pattern,
+// because NaN must equal itself as a dictionary key.
+template <typename T, PhysicalType kPhysical, typename KeyT = T>
+struct FixedWidthTraits {
+  using Value = T;
+  using Key = KeyT;
+  static constexpr PhysicalType kType = kPhysical;
+  static Key ToKey(Value v) { return std::bit_cast<Key>(v); }
+  static Value FromKey(const Key& k) { return std::bit_cast<Value>(k); }
   static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
   static bool Less(Value a, Value b) { return a < b; }
   static std::string StatBytes(Value v) {
@@ -216,35 +220,9 @@ struct Int32Traits {
   }
 };
 
-struct Int64Traits {
-  using Value = int64_t;
-  using Key = int64_t;
-  static constexpr PhysicalType kType = PhysicalType::kInt64;
-  static Key ToKey(Value v) { return v; }
-  static Value FromKey(const Key& k) { return k; }
-  static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
-  static bool Less(Value a, Value b) { return a < b; }
-  static std::string StatBytes(Value v) {
-    std::string s;
-    AppendPlain(v, s);
-    return s;
-  }
-};
-
-struct DoubleTraits {
-  using Value = double;
-  using Key = uint64_t;  // bit pattern: NaN must equal itself as a dictionary key
-  static constexpr PhysicalType kType = PhysicalType::kDouble;
-  static Key ToKey(Value v) { return std::bit_cast<uint64_t>(v); }
-  static Value FromKey(const Key& k) { return std::bit_cast<double>(k); }
-  static void Plain(Value v, std::string& out) { AppendPlain(v, out); }
-  static bool Less(Value a, Value b) { return a < b; }
-  static std::string StatBytes(Value v) {
-    std::string s;
-    AppendPlain(v, s);
-    return s;
-  }
-};
+using Int32Traits = FixedWidthTraits<int32_t, PhysicalType::kInt32>;
+using Int64Traits = FixedWidthTraits<int64_t, PhysicalType::kInt64>;
+using DoubleTraits = FixedWidthTraits<double, PhysicalType::kDouble, uint64_t>;
 
 struct ByteArrayTraits {
   using Value = std::string_view;
