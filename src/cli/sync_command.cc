@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "aws/environment.h"
@@ -42,6 +43,8 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
       ->capture_default_str();
   sync->add_option("--multipart-chunksize", options.multipart_chunksize, "Part size (at least 5MB)")
       ->capture_default_str();
+  sync->add_flag("--json", options.json,
+                 "One JSON object per action on stdout, then {\"summary\": {...}}");
   return sync;
 }
 
@@ -102,14 +105,32 @@ Status RunSync(const SyncOptions& options) {
       {options.region, options.profile, options.endpoint_url}, aws::ProcessEnvironment());
   if (!client_options.ok()) return client_options.status();
   const bool quiet = options.quiet;
-  auto summary = sync::RunSync(
-      settings, *client_options,
-      [quiet](const std::string& line) {
-        if (!quiet) fmt::print("{}\n", line);
-      },
-      [](const std::string& line) { fmt::print(stderr, "{}\n", RedactSecrets(line)); });
+  const bool json = options.json;
+  auto summary = sync::RunSync(settings, *client_options, [&](const sync::SyncEvent& event) {
+    if (json) {
+      nlohmann::ordered_json line = {{"action", event.KindName()}, {"dry_run", event.dry_run}};
+      if (!event.source.empty()) line["source"] = event.source;
+      line["destination"] = event.destination;
+      if (event.size_bytes > 0) line["size_bytes"] = event.size_bytes;
+      if (!event.error.empty()) line["error"] = RedactSecrets(event.error);
+      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else if (event.is_failure()) {
+      fmt::print(stderr, "{}\n", RedactSecrets(event.ToText()));
+    } else if (!quiet) {
+      fmt::print("{}\n", event.ToText());
+    }
+  });
   if (!summary.ok()) return summary.status();
-  if (!quiet) {
+  if (json) {
+    nlohmann::ordered_json totals = {{"uploaded", summary->uploaded},
+                                     {"skipped", summary->skipped},
+                                     {"deleted", summary->deleted},
+                                     {"failed", summary->failed},
+                                     {"bytes_uploaded", summary->bytes_uploaded},
+                                     {"dry_run", options.dry_run},
+                                     {"elapsed_seconds", summary->elapsed_seconds}};
+    fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
+  } else if (!quiet) {
     fmt::print(
         "{}uploaded {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.1f} s\n",
         options.dry_run ? "(dryrun) " : "", summary->uploaded, summary->bytes_uploaded,

@@ -26,6 +26,7 @@ struct SyncOptions {
   std::string max_delete;                      // --max-delete N; "" = half of the remote objects
   std::string multipart_threshold = "8MB";     // --multipart-threshold
   std::string multipart_chunksize = "8MB";     // --multipart-chunksize
+  bool json = false;                           // --json: one JSON object per line on stdout
   bool quiet = false;                          // the global --quiet: no per-file lines, no summary
 };
 

@@ -71,18 +71,47 @@ std::string NormalizePrefix(std::string prefix) {
   return prefix;
 }
 
+std::string_view SyncEvent::KindName() const {
+  switch (kind) {
+    case Kind::kUpload:
+      return "upload";
+    case Kind::kDelete:
+      return "delete";
+    case Kind::kInvalidFile:
+      return "invalid_file";
+    case Kind::kUploadFailed:
+      return "upload_failed";
+    case Kind::kDeleteFailed:
+      return "delete_failed";
+  }
+  return "unknown";
+}
+
+std::string SyncEvent::ToText() const {
+  const std::string dry = dry_run ? "(dryrun) " : "";
+  switch (kind) {
+    case Kind::kUpload:
+      return fmt::format("{}upload: {} to {}", dry, source, destination);
+    case Kind::kDelete:
+      return fmt::format("{}delete: {}", dry, destination);
+    case Kind::kInvalidFile:
+      return fmt::format(
+          "skip: {} is not a complete Parquet file (truncated or still being written)", source);
+    case Kind::kUploadFailed:
+      return fmt::format("upload failed: {} to {}: {}", source, destination, error);
+    case Kind::kDeleteFailed:
+      return fmt::format("delete failed: {}: {}", destination, error);
+  }
+  return "";
+}
+
 Result<SyncSummary> RunSync(const SyncSettings& s, const s3::ClientOptions& options,
-                            const std::function<void(const std::string&)>& print,
-                            const std::function<void(const std::string&)>& print_error) {
+                            const std::function<void(const SyncEvent&)>& report) {
   const auto started = std::chrono::steady_clock::now();
-  std::mutex print_mutex;  // serialises print and print_error across workers
-  auto say = [&](const std::string& line) {
-    std::lock_guard lock(print_mutex);
-    print(line);
-  };
-  auto complain = [&](const std::string& line) {
-    std::lock_guard lock(print_mutex);
-    print_error(line);
+  std::mutex report_mutex;  // serialises report() across workers
+  auto emit = [&](SyncEvent event) {
+    std::lock_guard lock(report_mutex);
+    report(event);
   };
   auto url = [&](const std::string& key) { return s3::S3Url(s.bucket, s.prefix + key); };
 
@@ -92,9 +121,7 @@ Result<SyncSummary> RunSync(const SyncSettings& s, const s3::ClientOptions& opti
   local.reserve(files.size());
   for (const LocalFile& file : files) {
     if (file.key.ends_with(".parquet") && !HasParquetFooter(file.path, file.size_bytes)) {
-      complain(
-          fmt::format("skip: {} is not a complete Parquet file (truncated or still being written)",
-                      file.display_path));
+      emit({SyncEvent::Kind::kInvalidFile, false, file.display_path, "", file.size_bytes, ""});
       ++summary.failed;
       continue;
     }
@@ -130,8 +157,9 @@ Result<SyncSummary> RunSync(const SyncSettings& s, const s3::ClientOptions& opti
 
   if (s.dry_run) {
     for (const Action* a : uploads)
-      say(fmt::format("(dryrun) upload: {} to {}", a->local->file.display_path, url(a->key)));
-    for (const Action* a : deletes) say(fmt::format("(dryrun) delete: {}", url(a->key)));
+      emit({SyncEvent::Kind::kUpload, true, a->local->file.display_path, url(a->key),
+            a->local->file.size_bytes, ""});
+    for (const Action* a : deletes) emit({SyncEvent::Kind::kDelete, true, "", url(a->key), 0, ""});
     summary.uploaded = uploads.size();  // what would happen
     for (const Action* a : uploads) summary.bytes_uploaded += a->local->file.size_bytes;
     summary.deleted = deletes.size();
@@ -152,13 +180,14 @@ Result<SyncSummary> RunSync(const SyncSettings& s, const s3::ClientOptions& opti
                                 a.local->file.path, upload);
       if (!put.ok()) {
         ++failed;
-        complain(fmt::format("upload failed: {} to {}: {}", a.local->file.display_path, url(a.key),
-                             put.status().message()));
+        emit({SyncEvent::Kind::kUploadFailed, false, a.local->file.display_path, url(a.key),
+              a.local->file.size_bytes, put.status().message()});
         continue;
       }
       ++uploaded;
       bytes += a.local->file.size_bytes;
-      say(fmt::format("upload: {} to {}", a.local->file.display_path, url(a.key)));
+      emit({SyncEvent::Kind::kUpload, false, a.local->file.display_path, url(a.key),
+            a.local->file.size_bytes, ""});
     }
   };
   {
@@ -180,19 +209,21 @@ Result<SyncSummary> RunSync(const SyncSettings& s, const s3::ClientOptions& opti
       auto failures = client.DeleteObjects(s.bucket, keys);
       if (!failures.ok()) {
         summary.failed += keys.size();
-        complain(fmt::format("delete failed: {} objects under {}: {}", keys.size(), url(""),
-                             failures.status().message()));
+        for (const std::string& key : keys) {
+          emit({SyncEvent::Kind::kDeleteFailed, false, "", s3::S3Url(s.bucket, key), 0,
+                failures.status().message()});
+        }
         continue;
       }
       std::vector<std::string> failed_keys;
       for (const s3::DeleteFailure& f : *failures) {
         failed_keys.push_back(f.key);
-        complain(
-            fmt::format("delete failed: {}: {} {}", s3::S3Url(s.bucket, f.key), f.code, f.message));
+        emit({SyncEvent::Kind::kDeleteFailed, false, "", s3::S3Url(s.bucket, f.key), 0,
+              f.message.empty() ? f.code : f.code + ": " + f.message});
       }
       for (const std::string& key : keys) {
         if (std::find(failed_keys.begin(), failed_keys.end(), key) != failed_keys.end()) continue;
-        say(fmt::format("delete: {}", s3::S3Url(s.bucket, key)));
+        emit({SyncEvent::Kind::kDelete, false, "", s3::S3Url(s.bucket, key), 0, ""});
         ++summary.deleted;
       }
       summary.failed += failed_keys.size();

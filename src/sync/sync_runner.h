@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "s3/client.h"
 #include "s3/transfer.h"
@@ -32,19 +33,36 @@ struct SyncSummary {
   double elapsed_seconds = 0;
 };
 
+// One thing a sync did, or would do (dry run), or failed to do.
+struct SyncEvent {
+  enum class Kind { kUpload, kDelete, kInvalidFile, kUploadFailed, kDeleteFailed };
+  Kind kind = Kind::kUpload;
+  bool dry_run = false;
+  std::string source;       // the cache path, for uploads and invalid files
+  std::string destination;  // "s3://bucket/key"
+  uint64_t size_bytes = 0;  // uploads
+  std::string error;        // failures
+
+  bool is_failure() const {
+    return kind == Kind::kInvalidFile || kind == Kind::kUploadFailed || kind == Kind::kDeleteFailed;
+  }
+  // As the aws cli prints it: "upload: SRC to DST", "(dryrun) delete: DST", "upload failed: ...".
+  std::string ToText() const;
+  // "upload", "delete", "invalid_file", "upload_failed", "delete_failed".
+  std::string_view KindName() const;
+};
+
 // "prod" -> "prod/", "/prod/" -> "prod/", "" -> "".
 std::string NormalizePrefix(std::string prefix);
 
 // One sync of the cache to s3://bucket/prefix (docs/sync.md): list both sides, plan, upload
 // new and changed files on `concurrency` workers (each with its own connection), and only
-// when every upload succeeded, delete what is gone locally (with --delete). Each action is
-// reported through `print` as the aws cli does ("upload: cache/... to s3://...",
-// "delete: s3://...", "(dryrun) ..."); failures through `print_error`. Both may be called from
-// several threads at once (they are serialised here).
+// when every upload succeeded, delete what is gone locally (with --delete). Each action and
+// each failure is passed to `report` as it happens (calls are serialised here, though they
+// come from several threads).
 // Errors: "Local path does not exist", "Cannot access S3 bucket ...", refusals of --delete.
 // Failed uploads are counted in the summary, not returned as an error.
 Result<SyncSummary> RunSync(const SyncSettings& settings, const s3::ClientOptions& options,
-                            const std::function<void(const std::string&)>& print,
-                            const std::function<void(const std::string&)>& print_error);
+                            const std::function<void(const SyncEvent&)>& report);
 
 }  // namespace slack_intel::sync

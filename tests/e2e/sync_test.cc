@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -48,16 +49,9 @@ class SyncE2E : public ::testing::Test {
   }
 
   ProcessResult Sync(std::vector<std::string> extra = {}, const std::string& secret = "") {
-    std::vector<std::string> args = {SLACK_INTEL_BIN_PATH,
-                                     "sync",
-                                     "--bucket",
-                                     bucket_,
-                                     "--endpoint-url",
-                                     server_.endpoint,
-                                     "--cache-path",
-                                     cache_.string(),
-                                     "--prefix",
-                                     "prod"};
+    std::vector<std::string> args = {
+        SLACK_INTEL_BIN_PATH, "sync",         "--bucket",      bucket_,    "--endpoint-url",
+        server_.endpoint,     "--cache-path", cache_.string(), "--prefix", "prod"};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunProcess(args,
                       {{"AWS_ACCESS_KEY_ID", server_.access_key},
@@ -128,6 +122,28 @@ TEST_F(SyncE2E, ASameSizeEditIsUploadedEvenWithAnOlderMtime) {
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   EXPECT_EQ(Count(run.stdout_text, "upload: "), 1) << run.stdout_text;
   EXPECT_NE(run.stdout_text.find("jira/dt=2025-10-21/data.parquet"), std::string::npos);
+}
+
+TEST_F(SyncE2E, JsonPrintsOneObjectPerActionThenTheSummary) {
+  ProcessResult run = Sync({"--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  const std::vector<std::string> lines = SplitLines(run.stdout_text);
+  ASSERT_EQ(lines.size(), 5u) << run.stdout_text;
+  for (size_t i = 0; i < 4; ++i) {
+    const auto action = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(action["action"], "upload");
+    EXPECT_EQ(action["dry_run"], false);
+    EXPECT_TRUE(action["destination"].get<std::string>().starts_with("s3://" + bucket_ + "/prod/"));
+    EXPECT_GT(action["size_bytes"].get<uint64_t>(), 0u);
+  }
+  const auto summary = nlohmann::json::parse(lines[4])["summary"];
+  EXPECT_EQ(summary["uploaded"], 4);
+  EXPECT_EQ(summary["skipped"], 0);
+  EXPECT_EQ(summary["failed"], 0);
+  EXPECT_GT(summary["bytes_uploaded"].get<uint64_t>(), 0u);
+  const auto again = SplitLines(Sync({"--json"}).stdout_text);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(again[0])["summary"]["skipped"], 4);
 }
 
 TEST_F(SyncE2E, DryRunListsEverythingAndChangesNothing) {
