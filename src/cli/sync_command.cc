@@ -43,6 +43,12 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
       ->capture_default_str();
   sync->add_option("--multipart-chunksize", options.multipart_chunksize, "Part size (at least 5MB)")
       ->capture_default_str();
+  sync->add_option("--sse", options.sse, "Server-side encryption: AES256 or aws:kms")
+      ->check(CLI::IsMember({"AES256", "aws:kms"}));
+  sync->add_option("--sse-kms-key-id", options.sse_kms_key_id, "KMS key for --sse aws:kms");
+  sync->add_option("--storage-class", options.storage_class, "Storage class of uploaded objects")
+      ->check(CLI::IsMember({"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
+                             "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"}));
   sync->add_flag("--json", options.json,
                  "One JSON object per action on stdout, then {\"summary\": {...}}");
   return sync;
@@ -97,6 +103,12 @@ Status RunSync(const SyncOptions& options) {
                                ParseByteSize(options.multipart_threshold));
   SLACK_INTEL_ASSIGN_OR_RETURN(settings.upload.part_size_bytes,
                                ParseByteSize(options.multipart_chunksize));
+  if (!options.sse_kms_key_id.empty() && options.sse != "aws:kms") {
+    return Status::InvalidArgument("--sse-kms-key-id needs --sse aws:kms");
+  }
+  settings.upload.put.sse = options.sse;
+  settings.upload.put.sse_kms_key_id = options.sse_kms_key_id;
+  settings.upload.put.storage_class = options.storage_class;
   if (settings.upload.part_size_bytes < s3::kMinPartSizeBytes) {
     return Status::InvalidArgument(
         "--multipart-chunksize must be at least 5MB (S3's minimum part size)");

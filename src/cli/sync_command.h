@@ -26,6 +26,9 @@ struct SyncOptions {
   std::string max_delete;                      // --max-delete N; "" = half of the remote objects
   std::string multipart_threshold = "8MB";     // --multipart-threshold
   std::string multipart_chunksize = "8MB";     // --multipart-chunksize
+  std::string sse;                             // --sse AES256|aws:kms
+  std::string sse_kms_key_id;                  // --sse-kms-key-id (with --sse aws:kms)
+  std::string storage_class;                   // --storage-class STANDARD|INTELLIGENT_TIERING|...
   bool json = false;                           // --json: one JSON object per line on stdout
   bool quiet = false;                          // the global --quiet: no per-file lines, no summary
 };

@@ -146,6 +146,16 @@ TEST_F(SyncE2E, JsonPrintsOneObjectPerActionThenTheSummary) {
   EXPECT_EQ(nlohmann::json::parse(again[0])["summary"]["skipped"], 4);
 }
 
+TEST_F(SyncE2E, StorageClassIsSentAndBadEncryptionFlagsAreUsageErrors) {
+  ProcessResult run = Sync({"--storage-class", "STANDARD"});
+  EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(Keys().size(), 4u);
+  EXPECT_EQ(Sync({"--sse", "DES"}).exit_code, 2);
+  ProcessResult kms = Sync({"--sse-kms-key-id", "alias/slack"});
+  EXPECT_EQ(kms.exit_code, 1);
+  EXPECT_NE(kms.stderr_text.find("needs --sse aws:kms"), std::string::npos) << kms.stderr_text;
+}
+
 TEST_F(SyncE2E, DryRunListsEverythingAndChangesNothing) {
   ProcessResult run = Sync({"--dryrun"});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
