@@ -20,8 +20,8 @@ struct LocalFile {
 // The files under `cache_path` that belong in the bucket, sorted by key bytes (S3's order),
 // mapped as the user guide shows: cache/raw/<X> -> <X>, any other file <name> -> <name>.
 // Never listed: hidden files and folders (".state", ".x.tmp"), temporary files ("*.tmp"),
-// and symbolic links that leave the cache. Errors: kNotFound ("Local path does not exist"),
-// kIOError.
+// and symbolic links (which could point outside the cache). Errors: kNotFound ("Local path does not
+// exist"), kIOError.
 Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache_path);
 
 // Whether a .parquet file ends with a plausible footer ("PAR1" at both ends and a footer

@@ -43,12 +43,10 @@ Result<std::vector<s3::ObjectSummary>> ListRemote(s3::Client& client, const Sync
   do {
     auto page = client.ListObjectsV2(s.bucket, s.prefix, token);
     if (!page.ok()) {
-      const Status& e = page.status();
-      const std::string what = e.code() == StatusCode::kUnauthenticated &&
-                                       e.message().find("expired") != std::string::npos
-                                   ? "AWS credentials expired"
-                                   : fmt::format("Cannot access S3 bucket {}", s.bucket);
-      return Status(e.code(), fmt::format("{}: {}", what, e.message()));
+      // The user guide's heading; the reason follows (an expired SSO login already says
+      // "AWS credentials expired ... run aws sso login --profile P").
+      return Status(page.status().code(), fmt::format("Cannot access S3 bucket {}: {}", s.bucket,
+                                                      page.status().message()));
     }
     for (s3::ObjectSummary& o : page->objects) {
       o.key = o.key.substr(std::min(o.key.size(), s.prefix.size()));
