@@ -10,6 +10,7 @@
 namespace slack_intel::aws {
 namespace {
 
+// AWS's own published example key pair from the worked examples: not a real credential.
 Credentials ExampleCredentials() {
   return {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "", {}, ""};
 }

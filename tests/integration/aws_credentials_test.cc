@@ -15,7 +15,7 @@ namespace slack_intel::testing {
 namespace {
 
 const std::string kStandins = std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/";
-constexpr char kBaseKey[] = "AKIABASEEXAMPLE00001";
+constexpr char kBaseKey[] = "TESTBASEEXAMPLE00001";
 constexpr char kBaseSecret[] = "base/secret/key/for/tests/0000000000000000";
 
 class CredentialChainTest : public ::testing::Test {
@@ -57,35 +57,35 @@ class CredentialChainTest : public ::testing::Test {
 };
 
 TEST_F(CredentialChainTest, EnvironmentComesFirst) {
-  env_["AWS_ACCESS_KEY_ID"] = "AKIAENVEXAMPLE000001";
+  env_["AWS_ACCESS_KEY_ID"] = "TESTENVEXAMPLE000001";
   env_["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   WriteFile(".aws/credentials",
             "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = s\n");
   auto c = Resolve();
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->access_key_id, "AKIAENVEXAMPLE000001");
+  EXPECT_EQ(c->access_key_id, "TESTENVEXAMPLE000001");
 }
 
 TEST_F(CredentialChainTest, ExplicitProfileBeatsTheEnvironment) {
-  env_["AWS_ACCESS_KEY_ID"] = "AKIAENVEXAMPLE000001";
+  env_["AWS_ACCESS_KEY_ID"] = "TESTENVEXAMPLE000001";
   env_["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   WriteFile(".aws/credentials",
-            "[production]\naws_access_key_id = AKIAPRODEXAMPLE00001\naws_secret_access_key = s\n");
+            "[production]\naws_access_key_id = TESTPRODEXAMPLE00001\naws_secret_access_key = s\n");
   auto c = Resolve("production");
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->access_key_id, "AKIAPRODEXAMPLE00001");
+  EXPECT_EQ(c->access_key_id, "TESTPRODEXAMPLE00001");
 }
 
 TEST_F(CredentialChainTest, ProfileFromAwsProfileAndFilesFromTheirVariables) {
   const auto config = home_.path() / "custom-config";
   std::ofstream(config)
-      << "# comment\n[profile prod]\nregion = us-west-2\naws_access_key_id = AKIACONFIG0000000001\n"
+      << "# comment\n[profile prod]\nregion = us-west-2\naws_access_key_id = TESTCONFIG0000000001\n"
          "aws_secret_access_key = from-config\n";
   env_["AWS_CONFIG_FILE"] = config.string();
   env_["AWS_PROFILE"] = "prod";
   auto c = Resolve();
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->access_key_id, "AKIACONFIG0000000001");
+  EXPECT_EQ(c->access_key_id, "TESTCONFIG0000000001");
 }
 
 TEST_F(CredentialChainTest, UnknownProfileSaysWhereItLooked) {
@@ -109,13 +109,13 @@ TEST_F(CredentialChainTest, NothingFoundListsEveryPlaceOnOneLine) {
 TEST_F(CredentialChainTest, CredentialProcessIsRunAndItsFailureStaysQuiet) {
   WriteFile(".aws/config",
             "[profile proc]\ncredential_process = printf '{\"Version\": 1, \"AccessKeyId\": "
-            "\"AKIAPROC000000000001\", "
+            "\"TESTPROC000000000001\", "
             "\"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": "
             "\"2099-01-01T00:00:00Z\"}'\n"
             "[profile broken]\ncredential_process = sh -c 'echo SECRET-IN-OUTPUT; exit 3'\n");
   auto c = Resolve("proc");
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->access_key_id, "AKIAPROC000000000001");
+  EXPECT_EQ(c->access_key_id, "TESTPROC000000000001");
   EXPECT_EQ(c->session_token, "t");
   auto broken = Resolve("broken");
   EXPECT_EQ(broken.status().code(), StatusCode::kUnauthenticated);

@@ -270,13 +270,7 @@ TEST_F(S3ClientTest, GivesUpAfterMaxAttemptsNamingTheCount) {
   options.retry.max_attempts = 4;
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
-        [](int, const http::Request&) -> std::optional<Result<http::Response>> {
-          http::Response r;
-          r.status = 503;
-          r.body = "<Error><Code>SlowDown</Code></Error>";
-          return Result<http::Response>(r);
-        },
+        http::MakeCurlHttpClient(), AlwaysAnswer(503, "<Error><Code>SlowDown</Code></Error>"),
         calls);
   };
   s3::Client client(options);
@@ -295,12 +289,8 @@ TEST_F(S3ClientTest, AccessDeniedIsNotRetried) {
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
         http::MakeCurlHttpClient(),
-        [](int, const http::Request&) -> std::optional<Result<http::Response>> {
-          http::Response r;
-          r.status = 403;
-          r.body = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
-          return Result<http::Response>(r);
-        },
+        AlwaysAnswer(403,
+                     "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
         calls);
   };
   s3::Client client(options);

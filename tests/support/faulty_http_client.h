@@ -3,6 +3,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "util/http/http_client.h"
@@ -30,5 +32,15 @@ class FaultyHttpClient final : public http::HttpClient {
   Injector fail_;
   std::shared_ptr<std::atomic<int>> calls_;
 };
+
+// An injector that answers every request with `status` and `body` instead of sending it.
+inline FaultyHttpClient::Injector AlwaysAnswer(long status, std::string body) {
+  return [status, body](int, const http::Request&) -> std::optional<Result<http::Response>> {
+    http::Response response;
+    response.status = status;
+    response.body = body;
+    return Result<http::Response>(response);
+  };
+}
 
 }  // namespace slack_intel::testing

@@ -102,7 +102,7 @@ describe('sigv4.mjs', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('aws-sts.mjs', () => {
-  const SOURCE = { accessKeyId: 'AKIASTANDINSOURCE001', secretAccessKey: 'source/Secret+Key/for/the/stand-in/0001' };
+  const SOURCE = { accessKeyId: 'TESTSTANDINSOURCE001', secretAccessKey: 'source/Secret+Key/for/the/stand-in/0001' };
   const ROLE = 'arn:aws:iam::123456789012:role/slack-intel-reader';
   const WEB_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.web-identity-token-ok.c2lnbmF0dXJl';
   const OLD_WEB_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.web-identity-token-old.c2lnbmF0dXJl';
@@ -167,7 +167,7 @@ describe('aws-sts.mjs', () => {
   });
 
   it('rejects an unknown access key, a missing signature and a malformed one', async () => {
-    assertStsError(await signedCall(sts.port, assumeParams, { ...SOURCE, accessKeyId: 'AKIAUNKNOWNKEY000001' }),
+    assertStsError(await signedCall(sts.port, assumeParams, { ...SOURCE, accessKeyId: 'TESTUNKNOWNKEY000001' }),
       403, 'InvalidClientTokenId');
     const body = new URLSearchParams({ Version: '2011-06-15', ...assumeParams }).toString();
     const form = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' };
@@ -245,7 +245,7 @@ describe('aws-sts.mjs', () => {
     assert.equal(first.auth, 'valid');
     assert.equal(first.status, 200);
     assert.equal(first.issued_access_key_id, 'ASIASTSTEST000000001');
-    assert.match(first.headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKIASTANDINSOURCE001\/20240501\/us-east-1\/sts\/aws4_request, SignedHeaders=.*Signature=<redacted>$/);
+    assert.match(first.headers.authorization, /^AWS4-HMAC-SHA256 Credential=TESTSTANDINSOURCE001\/20240501\/us-east-1\/sts\/aws4_request, SignedHeaders=.*Signature=<redacted>$/);
     const mismatch = lines.find((l) => l.code === 'SignatureDoesNotMatch' && l.expected_canonical_request);
     assert.ok(mismatch, 'a signature mismatch records the expected canonical request');
     assert.equal(mismatch.auth, 'invalid');
