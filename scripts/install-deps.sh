@@ -10,12 +10,17 @@ APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   # libraries slack-intel links (Parquet codecs: snappy, zstd, zlib for GZIP)
   libfmt-dev libspdlog-dev libcli11-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev
+  libpugixml-dev
   # the Parquet reader's fuzzer: clang with libFuzzer
   clang libclang-rt-14-dev
   # tests: GoogleTest, libcurl + OpenSSL for the reference SigV4 requests, curl
   libgtest-dev libcurl4-openssl-dev libssl-dev curl
   # the local S3 server: Ceph RADOS Gateway (tools/ceph-rgw); python3 for its readiness probe
   ceph-mon ceph-osd radosgw ceph-common python3
+  # an S3 client independent of ours, to check what sync uploaded (tests/support/s3_objects.py)
+  python3-boto3
+  # the peers sync's benchmark runs side by side (bench/sync_vs_peers.py)
+  awscli rclone s3cmd
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

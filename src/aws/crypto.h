@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,9 @@ struct FileDigests {
   std::string md5;  // raw 16 bytes
 };
 Result<FileDigests> DigestFileRange(const std::string& path, uint64_t offset, uint64_t length);
+// Raw MD5 alone (sync's change detection needs no SHA-256).
+Result<std::string> Md5FileRange(const std::string& path, uint64_t offset, uint64_t length);
+// Raw bytes of standard base64 (with padding); nullopt if `text` is not base64.
+std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace slack_intel::aws

@@ -140,27 +140,6 @@ class CachingProvider final : public CredentialProvider {
 
 }  // namespace
 
-Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string& text) {
-  std::tm tm{};
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return Status::Corruption(fmt::format("not an ISO 8601 time: '{}'", text));
-  }
-  const size_t after_seconds = 19;
-  std::string_view rest = std::string_view(text).substr(std::min(text.size(), after_seconds));
-  if (!rest.empty() && rest.front() == '.') {
-    size_t digits = 1;
-    while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
-    rest.remove_prefix(digits);
-  }
-  if (rest != "Z" && rest != "+00:00" && rest != "+0000" && !rest.empty()) {
-    return Status::Corruption(fmt::format("time '{}' is not in UTC", text));
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
 std::shared_ptr<CredentialProvider> MakeProfileKeysProvider(
     std::shared_ptr<const SharedConfig> config, std::string profile, bool from_credentials_file) {
   return std::make_shared<ProfileKeysProvider>(std::move(config), std::move(profile),

@@ -8,6 +8,7 @@
 #include "aws/credential_provider.h"
 #include "aws/shared_config.h"
 #include "util/clock.h"
+#include "util/time_format.h"
 
 namespace slack_intel::aws {
 
@@ -29,9 +30,5 @@ std::shared_ptr<CredentialProvider> MakeProcessProvider(std::shared_ptr<const Sh
 std::shared_ptr<CredentialProvider> MakeCachingProvider(
     std::shared_ptr<CredentialProvider> inner, const Clock& clock,
     std::chrono::seconds refresh_before = std::chrono::minutes(5));
-
-// Parses an ISO 8601 UTC time as AWS services print it ("2024-05-01T12:00:00Z", optional
-// fraction). Errors: kCorruption.
-Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string& text);
 
 }  // namespace slack_intel::aws

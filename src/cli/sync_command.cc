@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/std.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cctype>
@@ -11,6 +12,7 @@
 #include <system_error>
 
 #include "aws/environment.h"
+#include "cli/progress_line.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
 #include "sync/sync_runner.h"
@@ -49,6 +51,34 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
   sync->add_option("--storage-class", options.storage_class, "Storage class of uploaded objects")
       ->check(CLI::IsMember({"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
                              "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"}));
+  sync->add_flag("--pull", options.pull,
+                 "Download the bucket's cache into --cache-path instead (same rules)");
+  sync->add_option("--compare", options.compare,
+                   "How same-size files are judged: content (hashes), mtime (aws s3 sync's "
+                   "rule) or size")
+      ->check(CLI::IsMember({"content", "mtime", "size"}))
+      ->capture_default_str();
+  CLI::Option* exclude =
+      sync->add_option("--exclude", "Skip keys matching this glob (repeatable)")->take_all();
+  CLI::Option* include =
+      sync->add_option("--include",
+                       "Do not skip keys matching this glob (repeatable; the last "
+                       "matching --exclude/--include wins)")
+          ->take_all();
+  // The filters' relative order matters (the last match wins): rebuild it from parse order.
+  sync->parse_complete_callback([sync, exclude, include, &options] {
+    options.filters.clear();
+    size_t next_exclude = 0, next_include = 0;
+    const auto excludes = exclude->as<std::vector<std::string>>();
+    const auto includes = include->as<std::vector<std::string>>();
+    for (const CLI::Option* option : sync->parse_order()) {
+      if (option == exclude && next_exclude < excludes.size())
+        options.filters.push_back({false, excludes[next_exclude++]});
+      if (option == include && next_include < includes.size())
+        options.filters.push_back({true, includes[next_include++]});
+    }
+  });
+  sync->add_flag("--no-progress", options.no_progress, "No progress line on the terminal");
   sync->add_flag("--json", options.json,
                  "One JSON object per action on stdout, then {\"summary\": {...}}");
   return sync;
@@ -76,7 +106,7 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
 Status RunSync(const SyncOptions& options) {
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
   std::error_code error;
-  if (!std::filesystem::is_directory(options.cache_path, error)) {
+  if (!options.pull && !std::filesystem::is_directory(options.cache_path, error)) {
     return Status::NotFound(fmt::format(
         "Local path does not exist: {} (create it with `slack-intel cache --days 7`, or pass "
         "--cache-path)",
@@ -86,6 +116,17 @@ Status RunSync(const SyncOptions& options) {
   settings.cache_path = options.cache_path;
   settings.bucket = options.bucket;
   settings.prefix = sync::NormalizePrefix(options.prefix);
+  settings.direction = options.pull ? sync::Direction::kPull : sync::Direction::kPush;
+  settings.compare = options.compare == "mtime"  ? sync::CompareMode::kMtime
+                     : options.compare == "size" ? sync::CompareMode::kSize
+                                                 : sync::CompareMode::kContent;
+  for (const auto& [include, pattern] : options.filters) {
+    if (include) {
+      settings.filter.Include(pattern);
+    } else {
+      settings.filter.Exclude(pattern);
+    }
+  }
   settings.dry_run = options.dry_run;
   settings.delete_removed = options.delete_removed;
   settings.concurrency = options.concurrency;
@@ -116,9 +157,15 @@ Status RunSync(const SyncOptions& options) {
   auto client_options = s3::ResolveClientOptions(
       {options.region, options.profile, options.endpoint_url}, aws::ProcessEnvironment());
   if (!client_options.ok()) return client_options.status();
+  // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
+  client_options->request_limit =
+      std::make_shared<AdaptiveLimit>(options.concurrency * settings.upload.concurrency);
   const bool quiet = options.quiet;
   const bool json = options.json;
-  auto summary = sync::RunSync(settings, *client_options, [&](const sync::SyncEvent& event) {
+  sync::SyncProgress progress;
+  ProgressLine progress_line(progress,
+                             !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
+  auto print = [&](const sync::SyncEvent& event) {
     if (json) {
       nlohmann::ordered_json line = {{"action", event.KindName()}, {"dry_run", event.dry_run}};
       if (!event.source.empty()) line["source"] = event.source;
@@ -131,22 +178,28 @@ Status RunSync(const SyncOptions& options) {
     } else if (!quiet) {
       fmt::print("{}\n", event.ToText());
     }
-  });
+  };
+  auto summary = sync::RunSync(
+      settings, *client_options,
+      [&](const sync::SyncEvent& event) { progress_line.Print([&] { print(event); }); }, &progress);
   if (!summary.ok()) return summary.status();
   if (json) {
-    nlohmann::ordered_json totals = {{"uploaded", summary->uploaded},
+    const std::string verb = options.pull ? "downloaded" : "uploaded";
+    nlohmann::ordered_json totals = {{verb, summary->transferred},
                                      {"skipped", summary->skipped},
                                      {"deleted", summary->deleted},
                                      {"failed", summary->failed},
-                                     {"bytes_uploaded", summary->bytes_uploaded},
+                                     {"bytes_" + verb, summary->bytes_transferred},
+                                     {"hashed_files", summary->hashed_files},
+                                     {"hashed_bytes", summary->hashed_bytes},
                                      {"dry_run", options.dry_run},
                                      {"elapsed_seconds", summary->elapsed_seconds}};
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
   } else if (!quiet) {
-    fmt::print(
-        "{}uploaded {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.1f} s\n",
-        options.dry_run ? "(dryrun) " : "", summary->uploaded, summary->bytes_uploaded,
-        summary->skipped, summary->deleted, summary->failed, summary->elapsed_seconds);
+    fmt::print("{}{} {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.1f} s\n",
+               options.dry_run ? "(dryrun) " : "", options.pull ? "downloaded" : "uploaded",
+               summary->transferred, summary->bytes_transferred, summary->skipped, summary->deleted,
+               summary->failed, summary->elapsed_seconds);
   }
   std::fflush(stdout);
   if (summary->failed > 0) {

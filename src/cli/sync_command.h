@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "util/result.h"
 #include "util/status.h"
@@ -12,7 +14,8 @@ class App;
 
 namespace slack_intel::cli {
 
-// `slack-intel sync`: the local cache to S3 (../docs and the user's S3_SYNC.md).
+// `slack-intel sync`: the local cache to S3, or back with --pull (docs/sync.md and the user's
+// S3_SYNC.md).
 struct SyncOptions {
   std::string bucket;                          // --bucket, required
   std::string prefix;                          // --prefix; "" = bucket root
@@ -29,8 +32,13 @@ struct SyncOptions {
   std::string sse;                             // --sse AES256|aws:kms
   std::string sse_kms_key_id;                  // --sse-kms-key-id (with --sse aws:kms)
   std::string storage_class;                   // --storage-class STANDARD|INTELLIGENT_TIERING|...
-  bool json = false;                           // --json: one JSON object per line on stdout
-  bool quiet = false;                          // the global --quiet: no per-file lines, no summary
+  bool pull = false;                           // --pull: bucket -> cache instead
+  std::string compare = "content";             // --compare content|mtime|size
+  // --exclude / --include globs in command-line order: {true, p} includes, {false, p} excludes.
+  std::vector<std::pair<bool, std::string>> filters;
+  bool no_progress = false;  // --no-progress
+  bool json = false;         // --json: one JSON object per line on stdout
+  bool quiet = false;        // the global --quiet: no per-file lines, no summary
 };
 
 // "8MB", "16MiB", "5242880", "1GB" -> bytes (KB/MB/GB are powers of 1024, as in the aws cli).

@@ -94,6 +94,19 @@ void AddPutHeaders(const PutOptions& options, std::vector<http::Header>& headers
     headers.push_back({"x-amz-storage-class", options.storage_class});
 }
 
+ObjectHead HeadFromResponse(const http::Response& response) {
+  ObjectHead head;
+  head.etag = Unquote(response.header("etag").value_or(""));
+  head.last_modified = response.header("last-modified").value_or("");
+  head.sse = response.header("x-amz-server-side-encryption").value_or("");
+  if (auto length = response.header("content-length"))
+    head.size_bytes = std::strtoull(length->c_str(), nullptr, 10);
+  for (const http::Header& h : response.headers) {  // names come lowercased
+    if (h.name.starts_with("x-amz-meta-")) head.metadata.push_back({h.name.substr(11), h.value});
+  }
+  return head;
+}
+
 Result<pugi::xml_document> ParseXml(const std::string& body, const std::string& what) {
   pugi::xml_document doc;
   if (!doc.load_buffer(body.data(), body.size())) {
@@ -207,6 +220,7 @@ Result<http::Response> Client::Execute(const Call& call) {
     aws::SignRequest({call.method, path, query, payload, region, "s3", options_.clock->Now()},
                      *credentials, request.headers);
 
+    AdaptiveLimitSlot slot(options_.request_limit.get());
     auto sent = http_->Send(request);
     spdlog::debug("{} {} -> {}", request.method, request.url,
                   sent.ok() ? fmt::format("HTTP {}", sent->status) : sent.status().message());
@@ -225,6 +239,7 @@ Result<http::Response> Client::Execute(const Call& call) {
       return std::move(response);
     }
     S3Error error = ParseS3Error(response);
+    if (response.status == 503 || error.code == "SlowDown") slot.set_throttled();
     if (ok_status && error.http_status == 200 && error.code.empty()) error.code = "InternalError";
     if (!redirected && !error.region.empty() && error.region != region &&
         (response.status == 301 || response.status == 307 ||
@@ -276,13 +291,15 @@ Status Client::HeadBucket(const std::string& bucket) {
 
 Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::string& prefix,
                                        const std::string& continuation_token,
-                                       const std::string& delimiter, int max_keys) {
+                                       const std::string& delimiter, int max_keys,
+                                       const std::string& start_after) {
   Call call("GET", bucket);
   call.query = {
       {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(max_keys)}};
   if (!prefix.empty()) call.query.push_back({"prefix", prefix});
   if (!delimiter.empty()) call.query.push_back({"delimiter", delimiter});
   if (!continuation_token.empty()) call.query.push_back({"continuation-token", continuation_token});
+  if (!start_after.empty()) call.query.push_back({"start-after", start_after});
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
   SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
   pugi::xml_node root = doc.child("ListBucketResult");
@@ -319,12 +336,15 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
   Call call("PUT", bucket, key);
   call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
-  call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
+  const std::string md5_base64 = aws::Base64Encode(digests.md5);
+  if (options.md5_metadata)
+    call.headers.push_back({std::string("x-amz-meta-") + kMd5MetadataName, md5_base64});
+  call.headers.push_back({"content-md5", md5_base64});
   call.headers.push_back({"content-length", std::to_string(body.length)});
   call.body_file = body;
   call.payload_sha256 = digests.sha256_hex;
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  return PutResult{Unquote(response.header("etag").value_or(""))};
+  return PutResult{Unquote(response.header("etag").value_or("")), aws::HexEncode(digests.md5)};
 }
 
 Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
@@ -332,19 +352,41 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
   Call call("PUT", bucket, key);
   call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
-  call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(body))});
+  const std::string md5 = aws::Md5(body);
+  if (options.md5_metadata)
+    call.headers.push_back({std::string("x-amz-meta-") + kMd5MetadataName, aws::Base64Encode(md5)});
+  call.headers.push_back({"content-md5", aws::Base64Encode(md5)});
   call.body = body;
   call.payload_sha256 = aws::HexEncode(aws::Sha256(body));
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  return PutResult{Unquote(response.header("etag").value_or(""))};
+  return PutResult{Unquote(response.header("etag").value_or("")), aws::HexEncode(md5)};
 }
 
-Status Client::GetObject(const std::string& bucket, const std::string& key,
-                         const std::filesystem::path& destination) {
+Result<ObjectHead> Client::HeadObject(const std::string& bucket, const std::string& key) {
+  Call call("HEAD", bucket, key);
+  call.action = "s3:GetObject";
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  return HeadFromResponse(response);
+}
+
+Result<ObjectHead> Client::GetObject(const std::string& bucket, const std::string& key,
+                                     const std::filesystem::path& destination) {
   Call call("GET", bucket, key);
   call.action = "s3:GetObject";
   call.response_file = destination;
-  return Execute(call).status();
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  return HeadFromResponse(response);
+}
+
+std::string ObjectHead::ContentMd5Hex() const {
+  for (const auto& [name, value] : metadata) {
+    if (name != kMd5MetadataName) continue;
+    if (auto raw = aws::Base64Decode(value); raw && raw->size() == 16) return aws::HexEncode(*raw);
+  }
+  if (sse == "aws:kms" || sse == "aws:kms:dsse" || etag.size() != 32) return "";
+  for (char c : etag)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+  return etag;
 }
 
 Result<std::string> Client::CreateMultipartUpload(const std::string& bucket, const std::string& key,
@@ -406,7 +448,7 @@ Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, con
   std::string etag = Unquote(result.child_value("ETag"));
   // Ceph RGW answers <ETag></ETag>; the object's ETag is the usual md5-of-part-md5s-N.
   if (etag.empty()) etag = MultipartETag(parts);
-  return PutResult{etag};
+  return PutResult{etag, ""};
 }
 
 Status Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aws/credential_provider.h"
+#include "util/adaptive_limit.h"
 #include "util/clock.h"
 #include "util/http/http_client.h"
 #include "util/http/retry.h"
@@ -47,6 +48,8 @@ struct ClientOptions {
   http::RetryPolicy retry;
   const Clock* clock = &SystemClock();
   std::shared_ptr<BucketRegions> bucket_regions = std::make_shared<BucketRegions>();
+  // Requests in flight across every Client sharing it; halves on SlowDown. Null: no limit.
+  std::shared_ptr<AdaptiveLimit> request_limit;
   // Makes the transport; one per Client. Default: libcurl.
   std::function<std::unique_ptr<http::HttpClient>()> make_http_client;
 };
@@ -71,11 +74,31 @@ struct PutOptions {
   std::string sse;                                            // "", "AES256" or "aws:kms"
   std::string sse_kms_key_id;                                 // with sse == "aws:kms"
   std::string storage_class;  // "", "STANDARD", "INTELLIGENT_TIERING", ...
+  // Store the content MD5 as x-amz-meta-md5chksum (base64, rclone's name), so the content can
+  // be compared later where the ETag is not an MD5 (multipart, SSE-KMS, other stores).
+  bool md5_metadata = false;
 };
 
 struct PutResult {
-  std::string etag;  // without quotes
+  std::string etag;     // without quotes
+  std::string md5_hex;  // the content MD5 we sent, when we computed it
 };
+
+// What HEAD (or GET) says about an object.
+struct ObjectHead {
+  uint64_t size_bytes = 0;
+  std::string etag;                                           // without quotes
+  std::string last_modified;                                  // HTTP date as returned
+  std::string sse;                                            // x-amz-server-side-encryption
+  std::vector<std::pair<std::string, std::string>> metadata;  // x-amz-meta-<name>, lowercase
+
+  // The content MD5 (hex) the object vouches for: x-amz-meta-md5chksum, else an ETag that is
+  // an MD5 (one part, no SSE-KMS). "" when unknown.
+  std::string ContentMd5Hex() const;
+};
+
+// The metadata name PutOptions::md5_metadata writes.
+inline constexpr char kMd5MetadataName[] = "md5chksum";
 
 struct CompletedPart {
   int part_number = 0;
@@ -110,15 +133,18 @@ class Client {
   // One page of keys under `prefix`, ascending. `continuation_token` "" for the first page.
   Result<ListPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
                                  const std::string& continuation_token = "",
-                                 const std::string& delimiter = "", int max_keys = 1000);
+                                 const std::string& delimiter = "", int max_keys = 1000,
+                                 const std::string& start_after = "");
   // Uploads `body` (a file range) with Content-MD5, so S3 checks the bytes it stored.
   Result<PutResult> PutObject(const std::string& bucket, const std::string& key,
                               const http::FileRange& body, const PutOptions& options);
   Result<PutResult> PutObject(const std::string& bucket, const std::string& key,
                               const std::string& body, const PutOptions& options);
+  // Errors: kNotFound when the object does not exist.
+  Result<ObjectHead> HeadObject(const std::string& bucket, const std::string& key);
   // Streams the object into `destination` (created or truncated).
-  Status GetObject(const std::string& bucket, const std::string& key,
-                   const std::filesystem::path& destination);
+  Result<ObjectHead> GetObject(const std::string& bucket, const std::string& key,
+                               const std::filesystem::path& destination);
 
   Result<std::string> CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                             const PutOptions& options);

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "aws/crypto.h"
+
 namespace slack_intel::s3 {
 
 uint64_t EffectivePartSize(uint64_t size_bytes, uint64_t requested_part_size_bytes) {
@@ -28,8 +30,16 @@ Result<PutResult> UploadFile(Client& client, const ClientOptions& options,
   }
   const uint64_t part_size = EffectivePartSize(size, upload.part_size_bytes);
   const auto parts = static_cast<int>((size + part_size - 1) / part_size);
+  PutOptions put = upload.put;
+  std::string md5_hex;
+  if (put.md5_metadata) {  // the ETag of a multipart upload is no content MD5: store one
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, aws::Md5FileRange(file.string(), 0, size));
+    md5_hex = aws::HexEncode(md5);
+    put.metadata.push_back({kMd5MetadataName, aws::Base64Encode(md5)});
+  }
   SLACK_INTEL_ASSIGN_OR_RETURN(std::string upload_id,
-                               client.CreateMultipartUpload(bucket, key, upload.put));
+                               client.CreateMultipartUpload(bucket, key, put));
+  if (upload.on_multipart_created) upload.on_multipart_created(upload_id);
 
   std::vector<CompletedPart> completed(static_cast<size_t>(parts));
   std::atomic<int> next_part{1};
@@ -62,6 +72,7 @@ Result<PutResult> UploadFile(Client& client, const ClientOptions& options,
   Result<PutResult> result = first_error.ok()
                                  ? client.CompleteMultipartUpload(bucket, key, upload_id, completed)
                                  : Result<PutResult>(first_error);
+  if (result.ok()) result->md5_hex = md5_hex;
   if (!result.ok()) {
     // Best effort: the original error is what the user needs; a failed abort is mentioned.
     if (Status aborted = client.AbortMultipartUpload(bucket, key, upload_id); !aborted.ok()) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "s3/client.h"
@@ -17,6 +18,9 @@ struct UploadOptions {
   uint64_t part_size_bytes = 8ull << 20;            // raised when a file would need > 10,000 parts
   int concurrency = 4;                              // parts in flight at once
   PutOptions put;
+  // Called with the upload ID right after a multipart upload is created, so a caller can
+  // journal it and abort it after a crash (a process killed mid-upload cannot abort it).
+  std::function<void(const std::string& upload_id)> on_multipart_created;
 };
 
 // Uploads a local file to s3://bucket/key with `client`: one PutObject below the threshold,

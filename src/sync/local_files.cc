@@ -1,8 +1,10 @@
 #include "sync/local_files.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <system_error>
@@ -10,15 +12,30 @@
 namespace slack_intel::sync {
 namespace {
 
+bool HiddenName(std::string_view name) { return name.starts_with(".") || name.ends_with(".tmp"); }
+
 bool Hidden(const std::filesystem::path& relative) {
   for (const auto& part : relative) {
-    const std::string name = part.string();
-    if (name.starts_with(".")) return true;
+    if (HiddenName(part.string())) return true;
   }
-  return relative.filename().string().ends_with(".tmp");
+  return false;
 }
 
 }  // namespace
+
+Result<FileStamp> StatFile(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    const std::string message =
+        fmt::format("cannot stat {}: {}", path.string(), std::strerror(error));
+    return error == ENOENT ? Status::NotFound(message) : Status::IOError(message);
+  }
+  return FileStamp{static_cast<uint64_t>(st.st_size),
+                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec,
+                   static_cast<uint64_t>(st.st_ino)};
+}
 
 Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache_path) {
   std::error_code error;
@@ -45,15 +62,10 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
       continue;
     }
     if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
-    std::string key = relative.generic_string();
-    if (key.starts_with("raw/")) key = key.substr(4);
     LocalFile file;
-    file.key = key;
-    file.path = entry.path();
-    file.display_path = (cache_path / relative).generic_string();
-    file.size_bytes = entry.file_size(error);
-    if (error)
-      return Status::IOError(fmt::format("cannot stat {}: {}", file.display_path, error.message()));
+    file.relative = relative.generic_string();
+    file.key = file.relative.starts_with("raw/") ? file.relative.substr(4) : file.relative;
+    SLACK_INTEL_ASSIGN_OR_RETURN(file.stamp, StatFile(entry.path()));
     files.push_back(std::move(file));
   }
   std::sort(files.begin(), files.end(),
@@ -62,11 +74,33 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
   for (size_t i = 1; i < files.size(); ++i) {
     if (files[i].key == files[i - 1].key) {
       return Status::InvalidArgument(fmt::format("{} and {} would both upload to the key {}",
-                                                 files[i - 1].display_path, files[i].display_path,
+                                                 files[i - 1].relative, files[i].relative,
                                                  files[i].key));
     }
   }
   return files;
+}
+
+Result<std::string> CacheRelativePathForKey(std::string_view key) {
+  auto refuse = [&](std::string_view why) -> Status {
+    return Status::InvalidArgument(fmt::format("refusing to download key '{}': {}", key, why));
+  };
+  if (key.empty() || key.starts_with("/")) return refuse("an absolute path");
+  if (key.find('\\') != std::string_view::npos) return refuse("it contains a backslash");
+  if (key.find('\0') != std::string_view::npos) return refuse("it contains a NUL byte");
+  size_t start = 0;
+  while (true) {
+    const size_t slash = key.find('/', start);
+    const std::string_view segment =
+        key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
+    if (segment.empty() || segment == "." || segment == "..")
+      return refuse("an empty, '.' or '..' path segment");
+    if (HiddenName(segment)) return refuse("a hidden or temporary name, which sync never writes");
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  const bool nested = key.find('/') != std::string_view::npos;
+  return nested ? "raw/" + std::string(key) : std::string(key);
 }
 
 bool HasParquetFooter(const std::filesystem::path& path, uint64_t size_bytes) {

@@ -9,32 +9,53 @@
 
 namespace slack_intel::sync {
 
-// The local side of the comparison: a cache file and what we know of its content.
-struct LocalEntry {
-  LocalFile file;
-  std::string md5_hex;         // content MD5
-  std::string multipart_etag;  // the ETag a multipart upload of it with our part size gets; "" if
-                               // single PUT
+enum class Direction { kPush, kPull };  // cache -> bucket, bucket -> cache
+
+// How a file present on both sides is judged (--compare).
+enum class CompareMode {
+  kContent,  // sizes, then content hashes (the default)
+  kMtime,    // aws s3 sync's rule: sizes differ or the source is newer
+  kSize,     // sizes alone
 };
 
-enum class ActionKind { kUpload, kSkip, kDelete };
+enum class ActionKind {
+  kTransfer,  // copy source -> destination (new or changed)
+  kCompare,   // same size; the content decides (resolved by hashing, see ContentMatches)
+  kSkip,      // unchanged
+  kDelete,    // only on the destination side, and --delete
+};
 
 struct Action {
   ActionKind kind = ActionKind::kSkip;
-  std::string key;                            // relative to the prefix
-  const LocalEntry* local = nullptr;          // kUpload, kSkip
-  const s3::ObjectSummary* remote = nullptr;  // kSkip, kDelete, and kUpload when replacing
+  const LocalFile* local = nullptr;           // null when the file is only remote
+  const s3::ObjectSummary* remote = nullptr;  // null when the file is only local
+  const std::string& key() const { return local ? local->key : remote->key; }
 };
 
-// Whether `local` must be uploaded over `remote`: sizes differ, or the remote ETag is neither
-// the local MD5 nor the multipart ETag our part size gives. (An ETag we cannot interpret, as
-// under SSE-KMS, means "upload": a wrong skip loses data, a wrong upload costs a PUT.)
-bool NeedsUpload(const LocalEntry& local, const s3::ObjectSummary& remote);
+struct PlanOptions {
+  Direction direction = Direction::kPush;
+  CompareMode compare = CompareMode::kContent;
+  bool delete_removed = false;
+};
 
-// Merge-joins the two listings, both sorted by key (remote keys relative to the prefix):
-// upload what is new or changed, skip what matches, delete (when `delete_removed`) what exists
-// only remotely. Pure; the result points into the inputs.
-std::vector<Action> MakePlan(const std::vector<LocalEntry>& local,
-                             const std::vector<s3::ObjectSummary>& remote, bool delete_removed);
+// Merge-joins the two listings, both sorted by key bytes (remote keys relative to the prefix).
+// Pure; the result points into the inputs.
+std::vector<Action> MakePlan(const std::vector<LocalFile>& local,
+                             const std::vector<s3::ObjectSummary>& remote,
+                             const PlanOptions& options);
+
+// What we know of a local file's content.
+struct LocalDigest {
+  std::string md5_hex;
+  std::string multipart_etag;  // with our part size; "" below the multipart threshold
+};
+
+// Whether the remote object holds `local`'s content, judged from the listing alone: its ETag
+// is the file's MD5 or the multipart ETag our part size gives, or it is the very ETag the
+// object had when the manifest recorded this content (`recorded_etag`, for stores and SSE-KMS
+// whose ETags are no MD5s). False means "not proven": the caller may still find an MD5 in the
+// object's metadata.
+bool ContentMatches(const LocalDigest& local, const s3::ObjectSummary& remote,
+                    const std::string& recorded_md5_hex, const std::string& recorded_etag);
 
 }  // namespace slack_intel::sync

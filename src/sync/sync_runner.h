@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -9,6 +10,8 @@
 
 #include "s3/client.h"
 #include "s3/transfer.h"
+#include "sync/key_filter.h"
+#include "sync/plan.h"
 
 namespace slack_intel::sync {
 
@@ -16,53 +19,75 @@ struct SyncSettings {
   std::filesystem::path cache_path;
   std::string bucket;
   std::string prefix;  // "" or ending in '/' (NormalizePrefix)
+  Direction direction = Direction::kPush;
+  CompareMode compare = CompareMode::kContent;
+  KeyFilter filter;
   bool dry_run = false;
   bool delete_removed = false;
-  // Deletes allowed in one run; nullopt = at most half of what is under the prefix.
+  // Deletes allowed in one run; nullopt = at most half of what the destination holds.
   std::optional<uint64_t> max_delete;
   int concurrency = 8;  // files in flight at once
   s3::UploadOptions upload;
 };
 
 struct SyncSummary {
-  uint64_t uploaded = 0;
-  uint64_t bytes_uploaded = 0;
+  uint64_t transferred = 0;  // uploaded (push) or downloaded (pull)
+  uint64_t bytes_transferred = 0;
   uint64_t skipped = 0;
   uint64_t deleted = 0;
   uint64_t failed = 0;
+  uint64_t hashed_files = 0;  // files read to compare content (the manifest spares the rest)
+  uint64_t hashed_bytes = 0;
   double elapsed_seconds = 0;
+};
+
+// Counters a progress display may read at any time while a sync runs.
+struct SyncProgress {
+  std::atomic<uint64_t> files_total{0};  // transfers planned
+  std::atomic<uint64_t> files_done{0};
+  std::atomic<uint64_t> bytes_total{0};
+  std::atomic<uint64_t> bytes_done{0};
 };
 
 // One thing a sync did, or would do (dry run), or failed to do.
 struct SyncEvent {
-  enum class Kind { kUpload, kDelete, kInvalidFile, kUploadFailed, kDeleteFailed };
+  enum class Kind {
+    kUpload,
+    kDownload,
+    kDelete,
+    kInvalidFile,  // a .parquet file without a footer: not uploaded
+    kInvalidKey,   // a key that would land outside the cache: not downloaded
+    kUploadFailed,
+    kDownloadFailed,
+    kDeleteFailed,
+  };
   Kind kind = Kind::kUpload;
   bool dry_run = false;
-  std::string source;       // the cache path, for uploads and invalid files
-  std::string destination;  // "s3://bucket/key"
-  uint64_t size_bytes = 0;  // uploads
+  std::string source;       // where the bytes come from: a cache path or "s3://bucket/key"
+  std::string destination;  // where they go, or what is deleted
+  uint64_t size_bytes = 0;  // transfers
   std::string error;        // failures
 
-  bool is_failure() const {
-    return kind == Kind::kInvalidFile || kind == Kind::kUploadFailed || kind == Kind::kDeleteFailed;
-  }
+  bool is_failure() const;
   // As the aws cli prints it: "upload: SRC to DST", "(dryrun) delete: DST", "upload failed: ...".
   std::string ToText() const;
-  // "upload", "delete", "invalid_file", "upload_failed", "delete_failed".
+  // "upload", "download", "delete", "invalid_file", "invalid_key", "upload_failed", ...
   std::string_view KindName() const;
 };
 
 // "prod" -> "prod/", "/prod/" -> "prod/", "" -> "".
 std::string NormalizePrefix(std::string prefix);
 
-// One sync of the cache to s3://bucket/prefix (docs/sync.md): list both sides, plan, upload
-// new and changed files on `concurrency` workers (each with its own connection), and only
-// when every upload succeeded, delete what is gone locally (with --delete). Each action and
-// each failure is passed to `report` as it happens (calls are serialised here, though they
-// come from several threads).
+// One sync between the cache and s3://bucket/prefix (docs/sync.md): list both sides, plan,
+// settle same-size files by content (the manifest's hashes, else hashing, else the object's
+// MD5 metadata), transfer new and changed files on `concurrency` workers (each with its own
+// connection), and only when every transfer succeeded, delete what is gone from the source
+// (with --delete). Each action and failure is passed to `report` as it happens (serialised
+// here, though they come from several threads); `progress`, if given, is kept current.
 // Errors: "Local path does not exist", "Cannot access S3 bucket ...", refusals of --delete.
-// Failed uploads are counted in the summary, not returned as an error.
+// Failed transfers are counted in the summary, not returned as an error.
 Result<SyncSummary> RunSync(const SyncSettings& settings, const s3::ClientOptions& options,
-                            const std::function<void(const SyncEvent&)>& report);
+                            const std::function<void(const SyncEvent&)>& report,
+                            SyncProgress* progress = nullptr);
 
 }  // namespace slack_intel::sync

@@ -1,11 +1,17 @@
 // `slack-intel sync` run as a user runs it, against the local Ceph S3 server; the bucket is
 // checked with an independent client (libcurl's own SigV4 signer).
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -48,10 +54,14 @@ class SyncE2E : public ::testing::Test {
     std::ofstream(cache_ / relative, std::ios::binary) << text;
   }
 
-  ProcessResult Sync(std::vector<std::string> extra = {}, const std::string& secret = "") {
+  ProcessResult Sync(std::vector<std::string> extra = {}, const std::string& secret = "",
+                     const fs::path& cache = {}) {
     std::vector<std::string> args = {
-        SLACK_INTEL_BIN_PATH, "sync",         "--bucket",      bucket_,    "--endpoint-url",
-        server_.endpoint,     "--cache-path", cache_.string(), "--prefix", "prod"};
+        SLACK_INTEL_BIN_PATH, "sync",
+        "--bucket",           bucket_,
+        "--endpoint-url",     server_.endpoint,
+        "--cache-path",       (cache.empty() ? cache_ : cache).string(),
+        "--prefix",           "prod"};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunProcess(args,
                       {{"AWS_ACCESS_KEY_ID", server_.access_key},
@@ -69,6 +79,33 @@ class SyncE2E : public ::testing::Test {
       keys.push_back(list.body.substr(at, list.body.find("</Key>", at) - at));
     }
     return keys;
+  }
+
+  // The object's bytes, via the independent client.
+  std::string Get(const std::string& key) {
+    std::string path = "/" + bucket_ + "/";
+    for (char c : key) {
+      if (c == '=')
+        path += "%3D";
+      else if (c == ' ')
+        path += "%20";
+      else
+        path += c;
+    }
+    return ReferenceS3Request(server_, "GET", path).body;
+  }
+
+  // tests/support/s3_objects.py: boto3, an S3 client independent of ours.
+  ProcessResult Boto3(const std::string& command, const std::string& name,
+                      const std::string& stdin_text = "") {
+    return RunProcess(
+        {"/usr/bin/python3", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/s3_objects.py",
+         command, server_.endpoint, bucket_, name},
+        {{"AWS_ACCESS_KEY_ID", server_.access_key},
+         {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
+         {"AWS_EC2_METADATA_DISABLED", "true"},
+         {"HOME", dir_.path().string()}},
+        stdin_text);
   }
 
   static int Count(const std::string& text, const std::string& what) {
@@ -224,6 +261,263 @@ TEST_F(SyncE2E, BucketAndCredentialProblemsUseTheGuidesMessages) {
   ProcessResult missing = Sync();
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.stderr_text.find("NoSuchBucket"), std::string::npos) << missing.stderr_text;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The last stdout line of a --json run.
+nlohmann::json Summary(const ProcessResult& run) {
+  const auto lines = SplitLines(run.stdout_text);
+  if (lines.empty()) return {};
+  return nlohmann::json::parse(lines.back())["summary"];
+}
+
+// Rewrites one byte in the middle and sets the mtime back: same size, older mtime.
+void EditKeepingSizeAndMtime(const fs::path& file) {
+  const auto mtime = fs::last_write_time(file);
+  std::fstream edit(file, std::ios::in | std::ios::out | std::ios::binary);
+  edit.seekg(100);
+  const char old = static_cast<char>(edit.get());
+  edit.seekp(100);
+  edit.put(static_cast<char>(old ^ 0x5a));
+  edit.close();
+  fs::last_write_time(file, mtime - std::chrono::hours(24));
+}
+
+TEST_F(SyncE2E, TheManifestSparesHashingAndALostOrStaleOneNeverMisleads) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  const nlohmann::json again = Summary(Sync({"--json"}));
+  EXPECT_EQ(again["uploaded"], 0);
+  EXPECT_EQ(again["hashed_files"], 0) << "unchanged files are not read again";
+
+  fs::last_write_time(cache_ / "users.parquet", fs::file_time_type::clock::now());  // touch
+  const nlohmann::json touched = Summary(Sync({"--json"}));
+  EXPECT_EQ(touched["uploaded"], 0) << "a touched but unchanged file is not uploaded";
+  EXPECT_EQ(touched["hashed_files"], 1);
+
+  const fs::path state = cache_ / ".slack-intel/sync";
+  ASSERT_TRUE(fs::is_directory(state));
+  const fs::path stale = dir_.path() / "stale-manifests";
+  fs::copy(state, stale);
+  fs::remove_all(state);
+  const nlohmann::json lost = Summary(Sync({"--json"}));
+  EXPECT_EQ(lost["uploaded"], 0) << "a lost manifest costs hashing, not uploads";
+  EXPECT_EQ(lost["hashed_files"], 4);
+
+  // An edit the manifest has not seen: its recorded hashes no longer apply.
+  EditKeepingSizeAndMtime(cache_ / "raw/jira/dt=2025-10-21/data.parquet");
+  fs::remove_all(state);
+  fs::copy(stale, state);
+  ProcessResult edited = Sync({"--json"});
+  EXPECT_EQ(Summary(edited)["uploaded"], 1) << edited.stdout_text;
+  EXPECT_TRUE(Get("prod/jira/dt=2025-10-21/data.parquet") ==
+              ReadFile(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
+
+  // Damage is ignored with a warning, never trusted.
+  for (const auto& entry : fs::directory_iterator(state)) std::ofstream(entry.path()) << "garbage";
+  ProcessResult damaged = Sync({"--json"});
+  EXPECT_EQ(damaged.exit_code, 0) << damaged.stderr_text;
+  EXPECT_EQ(Summary(damaged)["uploaded"], 0);
+}
+
+TEST_F(SyncE2E, CompareMtimeAndSizeFollowTheirRules) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  EditKeepingSizeAndMtime(cache_ / "raw/jira/dt=2025-10-21/data.parquet");
+  EXPECT_EQ(Summary(Sync({"--json", "--compare", "size"}))["uploaded"], 0);
+  EXPECT_EQ(Summary(Sync({"--json", "--compare", "mtime"}))["uploaded"], 0)
+      << "aws s3 sync's rule: an older same-size file is not uploaded";
+  fs::last_write_time(cache_ / "users.parquet",
+                      fs::file_time_type::clock::now() + std::chrono::hours(1));
+  EXPECT_EQ(Summary(Sync({"--json", "--compare", "mtime"}))["uploaded"], 1);
+  EXPECT_EQ(Summary(Sync({"--json"}))["uploaded"], 1) << "content: the edited file goes up";
+  EXPECT_EQ(Sync({"--compare", "md5"}).exit_code, 2);
+}
+
+TEST_F(SyncE2E, ExcludeAndIncludeApplyInOrderToBothSides) {
+  ProcessResult run =
+      Sync({"--exclude", "messages/*", "--include", "*channel=engineering*", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{
+                        "prod/jira/dt=2025-10-21/data.parquet",
+                        "prod/messages/dt=2025-10-21/channel=engineering/data.parquet",
+                        "prod/users.parquet"}));
+  ASSERT_EQ(Sync().exit_code, 0);
+  // An excluded remote object is not deleted, even when gone locally.
+  fs::remove(cache_ / "raw/messages/dt=2025-10-21/channel=dev ops/data.parquet");
+  ProcessResult excluded = Sync({"--delete", "--exclude", "*dev ops*", "--json"});
+  EXPECT_EQ(Summary(excluded)["deleted"], 0) << excluded.stdout_text;
+  EXPECT_EQ(Keys().size(), 4u);
+}
+
+TEST_F(SyncE2E, PullBringsTheCacheBackByteForByteAndRefusesKeysOutsideIt) {
+  Place("slack-intel-every-type.parquet", "big.bin");  // a top-level non-raw file
+  ASSERT_EQ(Sync().exit_code, 0);
+  const fs::path copy = dir_.path() / "colleague/cache";
+  auto sync_pull = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--pull", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Sync(args, "", copy);
+  };
+  ProcessResult dry = sync_pull({"--dry-run"});
+  EXPECT_EQ(Summary(dry)["downloaded"], 5) << dry.stdout_text;
+  EXPECT_FALSE(fs::exists(copy)) << "a dry run writes nothing";
+
+  ProcessResult first = sync_pull();
+  ASSERT_EQ(first.exit_code, 0) << first.stderr_text;
+  EXPECT_EQ(Summary(first)["downloaded"], 5);
+  for (const char* relative : {"raw/messages/dt=2025-10-21/channel=engineering/data.parquet",
+                               "raw/messages/dt=2025-10-21/channel=dev ops/data.parquet",
+                               "raw/jira/dt=2025-10-21/data.parquet", "users.parquet", "big.bin"}) {
+    EXPECT_EQ(ReadFile(copy / relative), ReadFile(cache_ / relative)) << relative;
+  }
+  ProcessResult second = sync_pull();
+  EXPECT_EQ(Summary(second)["downloaded"], 0);
+  EXPECT_EQ(Summary(second)["hashed_files"], 0);
+
+  // Keys that would escape the cache or touch its state are reported and skipped.
+  const std::vector<std::string> evil = {"prod/a/../../escape.parquet", "prod/a\\b.parquet",
+                                         "prod/.slack-intel/sync/x.manifest"};
+  for (const std::string& key : evil) {
+    ProcessResult put = Boto3("put", key, "evil");
+    ASSERT_EQ(put.exit_code, 0) << key << put.stderr_text;
+  }
+  std::ofstream(copy / "raw/jira/extra.parquet") << "only here";
+  ProcessResult refused = sync_pull({"--delete"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(Count(refused.stdout_text, "\"invalid_key\""), 3) << refused.stdout_text;
+  EXPECT_FALSE(fs::exists(dir_.path() / "colleague/escape.parquet"));
+  EXPECT_FALSE(fs::exists(copy / ".slack-intel/sync/x.manifest"));
+  EXPECT_TRUE(fs::exists(copy / "raw/jira/extra.parquet")) << "no deletes in a failed run";
+  for (const std::string& key : evil) ASSERT_EQ(Boto3("delete", key).exit_code, 0) << key;
+  ProcessResult cleaned = sync_pull({"--delete"});
+  EXPECT_EQ(cleaned.exit_code, 0) << cleaned.stderr_text;
+  EXPECT_EQ(Summary(cleaned)["deleted"], 1);
+  EXPECT_FALSE(fs::exists(copy / "raw/jira/extra.parquet"));
+}
+
+TEST_F(SyncE2E, AKilledSyncLeavesNoPartialObjectAndTheNextRunCleansUp) {
+  // 48 MiB in 5 MiB parts, one at a time: long enough to be killed in the middle.
+  const fs::path big = cache_ / "raw/messages/dt=2025-10-24/channel=big/data.parquet";
+  fs::create_directories(big.parent_path());
+  {
+    std::string bytes(48 << 20, '\0');
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+    std::memcpy(bytes.data(), "PAR1", 4);
+    const uint32_t footer = 100;
+    std::memcpy(bytes.data() + bytes.size() - 8, &footer, 4);
+    std::memcpy(bytes.data() + bytes.size() - 4, "PAR1", 4);
+    std::ofstream(big, std::ios::binary) << bytes;
+  }
+  std::vector<std::string> args = {SLACK_INTEL_BIN_PATH,
+                                   "sync",
+                                   "--bucket",
+                                   bucket_,
+                                   "--endpoint-url",
+                                   server_.endpoint,
+                                   "--cache-path",
+                                   cache_.string(),
+                                   "--prefix",
+                                   "prod",
+                                   "--concurrency",
+                                   "1",
+                                   "--multipart-chunksize",
+                                   "5MB",
+                                   "--multipart-threshold",
+                                   "5MB"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = EnvironmentWith({{"AWS_ACCESS_KEY_ID", server_.access_key},
+                                                  {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
+                                                  {"AWS_EC2_METADATA_DISABLED", "true"},
+                                                  {"HOME", dir_.path().string()}});
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  // The journal appears right after the multipart upload is created: kill it then.
+  const fs::path state = cache_ / ".slack-intel/sync";
+  bool journaled = false;
+  for (int i = 0; i < 6000 && !journaled; ++i) {
+    if (fs::is_directory(state)) {
+      for (const auto& entry : fs::directory_iterator(state))
+        journaled |= entry.path().extension() == ".uploads" && fs::file_size(entry.path()) > 0;
+    }
+    if (!journaled) usleep(5000);
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(journaled) << "the upload was never journaled";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "finished before it could be killed";
+
+  EXPECT_EQ(Boto3("uploads", "prod/").stdout_text,
+            "[\"prod/messages/dt=2025-10-24/channel=big/data.parquet\"]")
+      << "the killed run left its upload open";
+  auto keys = Keys();
+  EXPECT_EQ(
+      std::find(keys.begin(), keys.end(), "prod/messages/dt=2025-10-24/channel=big/data.parquet"),
+      keys.end())
+      << "a partial object became visible";
+
+  ProcessResult rerun = Sync({"--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
+  EXPECT_EQ(Boto3("uploads", "prod/").stdout_text, "[]") << "the stray upload was not aborted";
+  EXPECT_TRUE(Get("prod/messages/dt=2025-10-24/channel=big/data.parquet") == ReadFile(big));
+}
+
+TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
+  Place("slack-intel-every-type.parquet", "raw/messages/dt=2025-10-25/channel=x/data.parquet");
+  ASSERT_EQ(Sync({"--multipart-threshold", "5MB"}).exit_code, 0);
+  ProcessResult listed = Boto3("list", "prod/");
+  ASSERT_EQ(listed.exit_code, 0) << listed.stderr_text;
+  const auto objects = nlohmann::json::parse(listed.stdout_text);
+  ASSERT_EQ(objects.size(), 5u) << listed.stdout_text;
+  for (const auto& [key, object] : objects.items()) {
+    const std::string relative = key.find('/') == std::string::npos ? key : "raw/" + key;
+    const std::string local = ReadFile(cache_ / relative);
+    EXPECT_EQ(object["size"], local.size()) << key;
+    EXPECT_EQ(object["md5_of_body"], object["md5chksum_hex"]) << key;
+    EXPECT_EQ(object["content_type"], "application/vnd.apache.parquet") << key;
+  }
+}
+
+TEST_F(SyncE2E, AProgressLineOnATerminalOnlyAndNeverInPipesOrJson) {
+  // script(1) gives the run a terminal; its output comes back through the pipe.
+  std::string command;
+  for (const std::string& arg :
+       {std::string(SLACK_INTEL_BIN_PATH), std::string("sync"), std::string("--bucket"), bucket_,
+        std::string("--endpoint-url"), server_.endpoint, std::string("--cache-path"),
+        cache_.string(), std::string("--concurrency"), std::string("1")}) {
+    command += "'" + arg + "' ";
+  }
+  const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", server_.access_key},
+                                                  {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
+                                                  {"AWS_EC2_METADATA_DISABLED", "true"},
+                                                  {"HOME", dir_.path().string()}};
+  // Enough bytes that the line is drawn at least once (it redraws every 200 ms).
+  Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'x'));
+  ProcessResult tty = RunProcess({"script", "-qec", command, "/dev/null"}, env);
+  ASSERT_EQ(tty.exit_code, 0) << tty.stdout_text;
+  EXPECT_NE(tty.stdout_text.find(" files  "), std::string::npos) << tty.stdout_text;
+  EXPECT_NE(tty.stdout_text.find("\r\033[K"), std::string::npos);
+  EXPECT_NE(tty.stdout_text.find("uploaded 5 file(s)"), std::string::npos);
+
+  Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'y'));
+  ProcessResult quiet = RunProcess({"script", "-qec", command + "--no-progress", "/dev/null"}, env);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.stdout_text;
+  EXPECT_EQ(quiet.stdout_text.find("\033[K"), std::string::npos) << "--no-progress";
+  Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'z'));
+  ProcessResult piped = Sync();
+  EXPECT_EQ(piped.stderr_text.find("\033[K"), std::string::npos) << "no terminal, no line";
 }
 
 }  // namespace

@@ -157,7 +157,8 @@ TEST_F(S3ClientTest, MissingBucketAndKeyAreNotFound) {
   EXPECT_NE(list.status().message().find("bucket " + bucket_ + "-missing in region"),
             std::string::npos)
       << list.status().message();
-  EXPECT_EQ(client.GetObject(bucket_, "nope", dir_.path() / "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(client.GetObject(bucket_, "nope", dir_.path() / "x").status().code(),
+            StatusCode::kNotFound);
   EXPECT_TRUE(client.HeadBucket(bucket_).ok());
 }
 
@@ -205,7 +206,8 @@ TEST_F(S3ClientTest, AbortLeavesNoUploadBehindAndBadCompletesFail) {
   listed = client.ListMultipartUploads(bucket_, "");
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->empty());
-  EXPECT_EQ(client.GetObject(bucket_, "k", dir_.path() / "k").code(), StatusCode::kNotFound);
+  EXPECT_EQ(client.GetObject(bucket_, "k", dir_.path() / "k").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(S3ClientTest, DeleteObjectsRemovesKeysInOneRequest) {
@@ -367,7 +369,7 @@ TEST_F(S3TransferTest, AFailedPartAbortsTheUploadAndLeavesNothingBehind) {
   auto uploads = client.ListMultipartUploads(bucket_, "");
   ASSERT_TRUE(uploads.ok());
   EXPECT_TRUE(uploads->empty()) << "stray multipart upload left behind";
-  EXPECT_EQ(client.GetObject(bucket_, "big/data.parquet", dir_.path() / "x").code(),
+  EXPECT_EQ(client.GetObject(bucket_, "big/data.parquet", dir_.path() / "x").status().code(),
             StatusCode::kNotFound);
 }
 

@@ -1,0 +1,179 @@
+// The upload rate the S3 server allows, as a yardstick for `slack-intel sync`: N threads, each
+// with its own s3::Client (own keep-alive connection), take files from one shared list and PUT
+// them. No listing of the bucket, no comparison, no hashing beyond what the client does for
+// every PUT (SigV4 payload hash, Content-MD5). bench/sync_vs_peers.py runs it beside sync and
+// its peers; the full-upload figures are compared with this one.
+//
+// Keys are mapped as sync maps them (docs/sync.md): DIR/raw/<X> -> <prefix><X>, any other
+// file DIR/<name> -> <prefix><name>; hidden files and folders, *.tmp and symlinks are skipped.
+// Files from --multipart-threshold on go up as multipart uploads through s3::UploadFile, parts
+// one after another (on one helper connection while the owning thread waits), with sync's
+// default threshold and part size.
+//
+// Credentials and region come from the aws chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY ...),
+// never from argv. stdout: one JSON object (files, bytes, seconds, failed); stderr: errors.
+// Exit 0, 1 when any upload failed, 2 on a usage error.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "aws/environment.h"
+#include "s3/client.h"
+#include "s3/client_config.h"
+#include "s3/transfer.h"
+#include "util/result.h"
+#include "util/status.h"
+
+namespace slack_intel::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  fs::path dir;
+  std::string endpoint_url;
+  std::string region;
+  std::string bucket;
+  std::string prefix;
+  int concurrency = 8;
+  uint64_t multipart_threshold_bytes = 8ull << 20;
+  uint64_t part_size_bytes = 8ull << 20;
+};
+
+struct FileToPut {
+  std::string key;  // relative to the prefix
+  fs::path path;
+  uint64_t size_bytes = 0;
+};
+
+bool IsHidden(const fs::path& relative) {
+  for (const fs::path& part : relative) {
+    const std::string name = part.string();
+    if (!name.empty() && name[0] == '.') return true;
+  }
+  return false;
+}
+
+// Every regular file under `dir` with the key sync would give it, sorted by key bytes.
+Result<std::vector<FileToPut>> ListFiles(const fs::path& dir) {
+  std::vector<FileToPut> files;
+  std::error_code error;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::none, error);
+  if (error) return Status::IOError(fmt::format("{}: {}", dir.string(), error.message()));
+  for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
+    if (error) return Status::IOError(fmt::format("{}: {}", dir.string(), error.message()));
+    const fs::directory_entry& entry = *it;
+    if (entry.is_symlink() || !entry.is_regular_file()) continue;
+    const fs::path relative = entry.path().lexically_relative(dir);
+    const std::string name = relative.filename().string();
+    if (IsHidden(relative) || name.ends_with(".tmp")) continue;
+    std::string key = relative.generic_string();
+    if (key.starts_with("raw/")) {
+      key = key.substr(4);
+    } else if (relative.has_parent_path()) {
+      continue;  // sync only maps raw/<X> and top-level files
+    }
+    files.push_back({std::move(key), entry.path(), entry.file_size()});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const FileToPut& a, const FileToPut& b) { return a.key < b.key; });
+  return files;
+}
+
+std::string NormalizePrefix(std::string prefix) {
+  prefix.erase(0, prefix.find_first_not_of('/'));
+  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+  return prefix;
+}
+
+int Run(const Options& options) {
+  auto files = ListFiles(options.dir);
+  if (!files.ok()) {
+    std::fprintf(stderr, "raw_put_loop: %s\n", files.status().ToString().c_str());
+    return 1;
+  }
+  s3::ConnectionFlags flags;
+  flags.endpoint_url = options.endpoint_url;
+  flags.region = options.region;
+  auto client_options = s3::ResolveClientOptions(flags, aws::ProcessEnvironment());
+  if (!client_options.ok()) {
+    std::fprintf(stderr, "raw_put_loop: %s\n", client_options.status().ToString().c_str());
+    return 1;
+  }
+  const std::string prefix = NormalizePrefix(options.prefix);
+  s3::UploadOptions upload;
+  upload.multipart_threshold_bytes = options.multipart_threshold_bytes;
+  upload.part_size_bytes = options.part_size_bytes;
+  upload.concurrency = 1;
+
+  const auto started = std::chrono::steady_clock::now();
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> bytes{0}, failed{0};
+  std::mutex stderr_mutex;  // guards stderr lines
+  auto worker = [&] {
+    s3::Client client(*client_options);
+    for (size_t i = next++; i < files->size(); i = next++) {
+      const FileToPut& file = (*files)[i];
+      auto put = s3::UploadFile(client, *client_options, options.bucket, prefix + file.key,
+                                file.path, upload);
+      if (!put.ok()) {
+        ++failed;
+        std::lock_guard lock(stderr_mutex);
+        std::fprintf(stderr, "raw_put_loop: %s: %s\n", file.key.c_str(),
+                     put.status().ToString().c_str());
+        continue;
+      }
+      bytes += file.size_bytes;
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    const int threads = std::clamp<int>(options.concurrency, 1,
+                                        std::max<int>(1, static_cast<int>(files->size())));
+    for (int i = 0; i < threads; ++i) workers.emplace_back(worker);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("{\"files\": %zu, \"bytes\": %llu, \"seconds\": %.3f, \"failed\": %llu}\n",
+              files->size(), static_cast<unsigned long long>(bytes.load()), seconds,
+              static_cast<unsigned long long>(failed.load()));
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace slack_intel::bench
+
+int main(int argc, char** argv) {
+  slack_intel::bench::Options options;
+  CLI::App app{"PUT every file of a cache-like tree to S3 on N threads: no listing, no diff"};
+  app.add_option("dir", options.dir, "Cache directory (raw/..., users.parquet)")->required();
+  app.add_option("--endpoint-url", options.endpoint_url, "S3 endpoint, e.g. http://127.0.0.1:PORT");
+  app.add_option("--region", options.region, "Region (default: the aws chain's, else us-east-1)");
+  app.add_option("--bucket", options.bucket, "Bucket (must exist)")->required();
+  app.add_option("--prefix", options.prefix, "Key prefix");
+  app.add_option("--concurrency", options.concurrency, "Threads, one connection each")
+      ->capture_default_str();
+  app.add_option("--multipart-threshold", options.multipart_threshold_bytes,
+                 "Bytes from which a file goes up in parts")
+      ->capture_default_str();
+  app.add_option("--part-size", options.part_size_bytes, "Multipart part size in bytes")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return slack_intel::bench::Run(options);
+}

@@ -1,0 +1,74 @@
+#include "cli/progress_line.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace slack_intel::cli {
+namespace {
+
+std::string Megabytes(uint64_t bytes) { return fmt::format("{:.1f}", bytes / 1e6); }
+
+}  // namespace
+
+std::string FormatProgress(uint64_t files_done, uint64_t files_total, uint64_t bytes_done,
+                           uint64_t bytes_total, double elapsed_seconds, int width) {
+  const double fraction =
+      bytes_total > 0 ? std::min(1.0, static_cast<double>(bytes_done) / bytes_total)
+                      : (files_total > 0 ? static_cast<double>(files_done) / files_total : 0.0);
+  const int filled = static_cast<int>(fraction * width);
+  std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
+  const double rate = elapsed_seconds > 0 ? bytes_done / elapsed_seconds : 0;
+  std::string eta = "--:--";
+  if (rate > 0 && bytes_total >= bytes_done) {
+    const auto seconds = static_cast<int64_t>((bytes_total - bytes_done) / rate);
+    eta = fmt::format("{}:{:02}", seconds / 60, seconds % 60);
+  }
+  return fmt::format("{} {}/{} files  {}/{} MB  {} MB/s  ETA {}", bar, files_done, files_total,
+                     Megabytes(bytes_done), Megabytes(bytes_total), Megabytes(rate), eta);
+}
+
+ProgressLine::ProgressLine(const sync::SyncProgress& progress, bool enabled) : progress_(progress) {
+  if (!enabled) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stop_; })) {
+      if (progress_.files_total == 0) continue;  // still listing and comparing
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      const std::string line = FormatProgress(progress_.files_done, progress_.files_total,
+                                              progress_.bytes_done, progress_.bytes_total, elapsed);
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
+      std::fflush(stderr);
+      drawn_ = true;
+    }
+    Erase();
+  });
+}
+
+ProgressLine::~ProgressLine() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void ProgressLine::Erase() {
+  if (!drawn_) return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  drawn_ = false;
+}
+
+void ProgressLine::Print(const std::function<void()>& print) {
+  std::lock_guard lock(mutex_);
+  Erase();
+  print();
+  if (thread_.joinable()) std::fflush(stdout);  // before the next redraw on stderr
+}
+
+}  // namespace slack_intel::cli

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "sync/sync_runner.h"
+
+namespace slack_intel::cli {
+
+// "[#######.............] 120/600 files  45.2/230.0 MB  12.3 MB/s  ETA 0:15"
+std::string FormatProgress(uint64_t files_done, uint64_t files_total, uint64_t bytes_done,
+                           uint64_t bytes_total, double elapsed_seconds, int width = 20);
+
+// A live progress line on stderr (a terminal), redrawn a few times a second from `progress`
+// until destroyed, when it is erased. Other output goes through Print(), which erases the line
+// first so the two never interleave. Disabled, it only runs Print()'s function.
+class ProgressLine {
+ public:
+  ProgressLine(const sync::SyncProgress& progress, bool enabled);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  void Print(const std::function<void()>& print);
+
+ private:
+  void Erase();  // REQUIRES: mutex_ held
+
+  const sync::SyncProgress& progress_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::mutex mutex_;  // guards the terminal, stop_ and drawn_
+  std::condition_variable wake_;
+  bool stop_ = false;
+  bool drawn_ = false;
+  std::thread thread_;
+};
+
+}  // namespace slack_intel::cli
