@@ -17,8 +17,8 @@ std::string FormatProgress(uint64_t files_done, uint64_t files_total, uint64_t b
   const double fraction =
       bytes_total > 0 ? std::min(1.0, static_cast<double>(bytes_done) / bytes_total)
                       : (files_total > 0 ? static_cast<double>(files_done) / files_total : 0.0);
-  const int filled = static_cast<int>(fraction * width);
-  std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
+  const int filled = std::clamp(static_cast<int>(fraction * width), 0, width);
+  const std::string bar = fmt::format("[{:#<{}}{:.<{}}]", "", filled, "", width - filled);
   const double rate = elapsed_seconds > 0 ? bytes_done / elapsed_seconds : 0;
   std::string eta = "--:--";
   if (rate > 0 && bytes_total >= bytes_done) {

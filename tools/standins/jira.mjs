@@ -345,15 +345,6 @@ async function handle(req, res) {
     unauthorized(res);
     return;
   }
-  const retryAfter = injected === 'ratelimited' ? 1 : limiter.take(method);
-  if (retryAfter) {
-    done(429);
-    stats.bump(stats.rateLimited, method);
-    const reset = new Date(Date.now() + retryAfter * 1000).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
-    answer(res, 429, { errorMessages: ['Rate limit exceeded.'], errors: {} },
-      { 'Retry-After': String(retryAfter), 'X-RateLimit-Reset': reset, 'RateLimit-Reason': 'jira-burst-based' });
-    return;
-  }
   if (injected === 'http500' || injected === 'http503') {
     done(Number(injected.slice(4)));
     answer(res, Number(injected.slice(4)), { errorMessages: ['Internal server error'], errors: {} });
@@ -365,6 +356,15 @@ async function handle(req, res) {
     return;
   }
 
+  const retryAfter = injected === 'ratelimited' ? 1 : limiter.take(method);
+  if (retryAfter) {
+    done(429);
+    stats.bump(stats.rateLimited, method);
+    const reset = new Date(Date.now() + retryAfter * 1000).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
+    answer(res, 429, { errorMessages: ['Rate limit exceeded.'], errors: {} },
+      { 'Retry-After': String(retryAfter), 'X-RateLimit-Reset': reset, 'RateLimit-Reason': 'jira-burst-based' });
+    return;
+  }
   let args;
   if (req.method === 'GET') {
     const q = new URLSearchParams(rawQuery);
