@@ -24,7 +24,7 @@ export CEPH_TEST_DIR="$DEMO/ceph"
 # shellcheck disable=SC1091
 source "$CEPH_TEST_DIR/s3.env"
 echo "   endpoint $S3_ENDPOINT (stop it with: CEPH_TEST_DIR=$CEPH_TEST_DIR tools/ceph-rgw/stop.sh)"
-# Until `slack-intel sync` exists, talk to the server with curl's own SigV4 signer.
+# A second opinion on what is in the bucket: curl's own SigV4 signer.
 s3() { # METHOD PATH
   curl -sS --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
     -H "x-amz-content-sha256: $(printf '' | sha256sum | cut -d' ' -f1)" -X "$1" "$S3_ENDPOINT$2"
@@ -33,11 +33,22 @@ s3 PUT /demo-slack-data >/dev/null
 echo "   bucket s3://demo-slack-data is ready"
 
 step "3. Generate a demo workspace and serve it with the local Slack stand-in"
-pending "issue #6 adds the Slack stand-in and the workspace generator"
+FIRST_DAY="$(date -u -d '29 days ago' +%F)"
+rm -rf "$DEMO/workspace"
+node "$ROOT/tools/workspace-gen/generate.mjs" --seed 2026 --channels 12 --days 30 \
+  --start "$FIRST_DAY" --out "$DEMO/workspace" | sed 's/^/   /'
+SLACK_LOG="$DEMO/slack-standin.out"
+# Tier rate limits x5, so a few 429s show the client waiting them out.
+node "$ROOT/tools/standins/slack.mjs" --export "$DEMO/workspace" --rate-scale 5 >"$SLACK_LOG" &
+SLACK_PID=$!
+trap 'kill $SLACK_PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q 'listening on' "$SLACK_LOG" && break; sleep 0.1; done
+SLACK_URL="$(grep -o 'http://127.0.0.1:[0-9]*' "$SLACK_LOG")"
+echo "   Slack stand-in on $SLACK_URL/api"
 
 step "4. slack-intel cache --days 30"
-mkdir -p "$DEMO/cache"
-"$BIN" cache --days 30 --cache-path "$DEMO/cache" || pending "issue #6"
+SLACK_TOKEN=xoxb-standin-token SLACK_API_URL="$SLACK_URL/api" \
+  "$BIN" cache --days 30 --cache-path "$DEMO/cache" --include-archived
 
 step "5. slack-intel sync --bucket demo-slack-data --endpoint-url $S3_ENDPOINT"
 AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_EC2_METADATA_DISABLED=true \
@@ -50,7 +61,7 @@ s3 GET "/demo-slack-data?list-type=2" | grep -o '<Key>[^<]*</Key>' | sed 's/<\/*
 
 step "7. The Athena example query, answered by DuckDB over the cache"
 if compgen -G "$DEMO/cache/raw/messages/*/*/*.parquet" >/dev/null; then
-  (cd "$ROOT/tools" && node demo-query.mjs "$DEMO/cache/raw/messages")
+  (cd "$ROOT/tools" && node demo-query.mjs "$DEMO/cache/raw/messages" "$FIRST_DAY")
 else
   pending "needs the cache from step 4"
 fi

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "util/status.h"
 
@@ -10,17 +12,31 @@ class App;
 
 namespace slack_intel::cli {
 
-// `slack-intel cache`: Slack Web API -> hive-partitioned Parquet under the cache path.
+// `slack-intel cache`: Slack Web API -> hive-partitioned Parquet under the cache path
+// (docs/cache-layout.md). The token comes from SLACK_TOKEN (or SLACK_BOT_TOKEN), never argv;
+// SLACK_API_URL points at another API base (an Enterprise proxy, the local stand-in).
 struct CacheOptions {
   int days = 7;                                // --days: whole calendar days, including today
+  std::string since;                           // --since YYYY-MM-DD (instead of --days)
+  std::string until;                           // --until YYYY-MM-DD (with --since; default today)
+  std::vector<std::string> channels;           // --channels a,b (names or IDs)
+  std::vector<std::string> exclude_channels;   // --exclude-channels
   std::filesystem::path cache_path = "cache";  // --cache-path
+  std::string timezone = "UTC";                // --timezone: whose calendar days partition
+  bool no_threads = false;                     // --no-threads
+  int thread_lookback = 30;                    // --thread-lookback DAYS
+  bool no_jira = false;                        // --no-jira
+  bool include_archived = false;               // --include-archived
+  bool json = false;                           // --json
+  bool quiet = false;                          // the global --quiet
 };
 
 // Registers the `cache` subcommand on `app`, binding its flags to `options`.
 // REQUIRES: `options` outlives parsing. Returns the subcommand (owned by `app`).
 CLI::App* SetUpCacheCommand(CLI::App& app, CacheOptions& options);
 
-// Fetches and writes the cache. Not built yet: returns kInternal naming its issue.
+// Fetches the window and writes the partitions that changed, printing a summary.
+// Errors: no token; the Slack errors (docs/cache-layout.md); bad dates or time zone.
 Status RunCache(const CacheOptions& options);
 
 }  // namespace slack_intel::cli

@@ -44,7 +44,11 @@ Status CommandLine::Run() const {
     options.quiet = quiet_;
     return RunSync(options);
   }
-  if (cache_->parsed()) return RunCache(cache_options_);
+  if (cache_->parsed()) {
+    CacheOptions options = cache_options_;
+    options.quiet = quiet_;
+    return RunCache(options);
+  }
   if (import_->parsed()) return RunImport(import_options_);
   if (inspect_->parsed()) return RunInspect(inspect_options_);
   return Status::Internal("no subcommand was parsed");

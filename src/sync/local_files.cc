@@ -63,8 +63,9 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
     }
     if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
     LocalFile file;
-    file.relative = relative.generic_string();
-    file.key = file.relative.starts_with("raw/") ? file.relative.substr(4) : file.relative;
+    file.key = relative.generic_string();
+    file.in_raw = file.key.starts_with("raw/");
+    if (file.in_raw) file.key.erase(0, 4);
     SLACK_INTEL_ASSIGN_OR_RETURN(file.stamp, StatFile(entry.path()));
     files.push_back(std::move(file));
   }
@@ -74,7 +75,7 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
   for (size_t i = 1; i < files.size(); ++i) {
     if (files[i].key == files[i - 1].key) {
       return Status::InvalidArgument(fmt::format("{} and {} would both upload to the key {}",
-                                                 files[i - 1].relative, files[i].relative,
+                                                 files[i - 1].relative(), files[i].relative(),
                                                  files[i].key));
     }
   }

@@ -23,9 +23,11 @@ struct FileStamp {
 // A cache file that sync may upload.
 struct LocalFile {
   std::string key;  // object key relative to the prefix, e.g. "messages/dt=.../data.parquet"
-  std::string
-      relative;  // path relative to the cache folder, e.g. "raw/messages/dt=.../data.parquet"
+  bool in_raw = false;  // under cache/raw/ (a flag, not a path: millions of paths add up)
   FileStamp stamp;
+
+  // The path relative to the cache folder, e.g. "raw/messages/dt=.../data.parquet".
+  std::string relative() const { return in_raw ? "raw/" + key : key; }
 };
 
 // The files under `cache_path` that belong in the bucket, sorted by key bytes (S3's order),

@@ -68,12 +68,21 @@ std::optional<ManifestEntry> Manifest::Find(const std::string& key) const {
 
 void Manifest::Set(const std::string& key, ManifestEntry entry) {
   std::lock_guard lock(mutex_);
-  entries_[key] = std::move(entry);
+  auto [it, inserted] = entries_.try_emplace(key, entry);
+  if (!inserted && it->second == entry) return;
+  it->second = std::move(entry);
+  dirty_ = true;
+}
+
+bool Manifest::dirty() const {
+  std::lock_guard lock(mutex_);
+  return dirty_;
 }
 
 void Manifest::Retain(const std::function<bool(const std::string& key)>& keep) {
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [&](const auto& item) { return !keep(item.first); });
+  if (std::erase_if(entries_, [&](const auto& item) { return !keep(item.first); }) > 0)
+    dirty_ = true;
 }
 
 size_t Manifest::size() const {

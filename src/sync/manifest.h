@@ -20,6 +20,7 @@ struct ManifestEntry {
   std::string multipart_etag;  // the ETag a multipart upload with `part_size` gives; "" if unknown
   uint64_t part_size = 0;
   std::string remote_etag;  // the object's ETag when it was last seen holding this content
+  bool operator==(const ManifestEntry&) const = default;
 };
 
 // A cache of file hashes, one per endpoint/bucket/prefix, so a file whose stamp has not
@@ -42,6 +43,8 @@ class Manifest {
   // Keeps only the keys for which `keep` is true.
   void Retain(const std::function<bool(const std::string& key)>& keep);
   size_t size() const;
+  // Whether anything changed since Load(): a no-op sync does not rewrite the file.
+  bool dirty() const;
 
   // Atomically (temp file + rename), creating the folder.
   Status Save(const std::filesystem::path& path) const;
@@ -49,6 +52,7 @@ class Manifest {
  private:
   mutable std::mutex mutex_;  // guards entries_
   std::map<std::string, ManifestEntry> entries_;
+  bool dirty_ = false;
 };
 
 }  // namespace slack_intel::sync

@@ -10,7 +10,8 @@ namespace slack_intel::sync {
 namespace {
 
 constexpr size_t kKeysPerPage = 1000;
-constexpr size_t kPagesPerRange = 10;
+// Small ranges keep every connection busy; each costs about one extra page request.
+constexpr size_t kPagesPerRange = 2;
 
 // Keys in (after, until], or all from after when `until` is empty; relative to the prefix.
 Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::string& bucket,

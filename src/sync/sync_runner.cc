@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <string_view>
 #include <system_error>
+#include <unordered_set>
 #include <vector>
 
 #include "aws/crypto.h"
@@ -107,10 +109,13 @@ Result<std::vector<LocalFile>> SyncRun::ListLocal() {
   std::vector<LocalFile> files;
   for (LocalFile& file : all) {
     if (!s_.filter.Includes(file.key)) continue;
-    if (push() && file.key.ends_with(".parquet") &&
-        !HasParquetFooter(LocalPath(file.relative), file.stamp.size_bytes)) {
-      Fail({SyncEvent::Kind::kInvalidFile, false, Display(file.relative), "", file.stamp.size_bytes,
-            ""});
+    // A version the manifest knows was complete when it was last synced.
+    const auto known = manifest_.Find(file.key);
+    const bool checked_before = known && known->stamp == file.stamp;
+    if (push() && file.key.ends_with(".parquet") && !checked_before &&
+        !HasParquetFooter(LocalPath(file.relative()), file.stamp.size_bytes)) {
+      Fail({SyncEvent::Kind::kInvalidFile, false, Display(file.relative()), "",
+            file.stamp.size_bytes, ""});
       continue;
     }
     files.push_back(std::move(file));
@@ -153,7 +158,7 @@ Result<LocalDigest> SyncRun::Digest(const LocalFile& file, bool with_multipart_e
     digest.md5_hex = recorded->md5_hex;
     if (recorded->part_size == part_size) digest.multipart_etag = recorded->multipart_etag;
   }
-  const std::string path = LocalPath(file.relative).string();
+  const std::string path = LocalPath(file.relative()).string();
   if (digest.md5_hex.empty()) {
     SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, aws::Md5FileRange(path, 0, size));
     digest.md5_hex = aws::HexEncode(md5);
@@ -225,7 +230,7 @@ Status SyncRun::CheckDeletes(size_t deletes, size_t local_files, size_t remote_o
 }
 
 void SyncRun::Upload(s3::Client& client, const LocalFile& file) {
-  const std::filesystem::path path = LocalPath(file.relative);
+  const std::filesystem::path path = LocalPath(file.relative());
   s3::UploadOptions upload = s_.upload;
   upload.put.content_type = ContentType(file.key);
   upload.put.md5_metadata = true;
@@ -234,7 +239,7 @@ void SyncRun::Upload(s3::Client& client, const LocalFile& file) {
   };
   auto put = s3::UploadFile(client, options_, s_.bucket, s_.prefix + file.key, path, upload);
   if (!put.ok()) {
-    Fail({SyncEvent::Kind::kUploadFailed, false, Display(file.relative), Url(file.key),
+    Fail({SyncEvent::Kind::kUploadFailed, false, Display(file.relative()), Url(file.key),
           file.stamp.size_bytes, put.status().message()});
     return;
   }
@@ -243,7 +248,7 @@ void SyncRun::Upload(s3::Client& client, const LocalFile& file) {
     manifest_.Set(file.key, {file.stamp, put->md5_hex, "", 0, put->etag});
   }
   Transferred(file.stamp.size_bytes);
-  Emit({SyncEvent::Kind::kUpload, false, Display(file.relative), Url(file.key),
+  Emit({SyncEvent::Kind::kUpload, false, Display(file.relative()), Url(file.key),
         file.stamp.size_bytes, ""});
 }
 
@@ -315,11 +320,11 @@ void SyncRun::DeleteRemote(s3::Client& client, const std::vector<const Action*>&
 
 void SyncRun::DeleteLocal(const std::vector<const Action*>& deletes) {
   for (const Action* action : deletes) {
-    const std::filesystem::path path = LocalPath(action->local->relative);
+    const std::filesystem::path path = LocalPath(action->local->relative());
     std::error_code error;
     std::filesystem::remove(path, error);
     if (error) {
-      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(action->local->relative), 0,
+      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(action->local->relative()), 0,
             error.message()});
       continue;
     }
@@ -330,7 +335,7 @@ void SyncRun::DeleteLocal(const std::vector<const Action*>& deletes) {
       std::filesystem::remove(dir, error);
     }
     ++deleted_;
-    Emit({SyncEvent::Kind::kDelete, false, "", Display(action->local->relative), 0, ""});
+    Emit({SyncEvent::Kind::kDelete, false, "", Display(action->local->relative()), 0, ""});
   }
 }
 
@@ -344,12 +349,12 @@ Result<SyncSummary> SyncRun::Run() {
           fmt::format("cannot create {}: {}", s_.cache_path.string(), error.message()));
     }
   }
+  manifest_.Load(manifest_path_);
   std::vector<LocalFile> local;
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
     SLACK_INTEL_ASSIGN_OR_RETURN(local, ListLocal());
   }
   canonical_root_ = std::filesystem::canonical(s_.cache_path, error);
-  manifest_.Load(manifest_path_);
 
   s3::Client client(options_);
   if (!s_.dry_run) {
@@ -388,7 +393,7 @@ Result<SyncSummary> SyncRun::Run() {
   if (s_.dry_run) {
     for (const Action* a : transfers) {
       if (push()) {
-        Emit({SyncEvent::Kind::kUpload, true, Display(a->local->relative), Url(a->key()),
+        Emit({SyncEvent::Kind::kUpload, true, Display(a->local->relative()), Url(a->key()),
               a->local->stamp.size_bytes, ""});
       } else {
         Emit({SyncEvent::Kind::kDownload, true, Url(a->key()),
@@ -399,7 +404,7 @@ Result<SyncSummary> SyncRun::Run() {
     }
     for (const Action* a : deletes) {
       Emit({SyncEvent::Kind::kDelete, true, "",
-            push() ? Url(a->key()) : Display(a->local->relative), 0, ""});
+            push() ? Url(a->key()) : Display(a->local->relative()), 0, ""});
       ++deleted_;
     }
   } else {
@@ -421,16 +426,17 @@ Result<SyncSummary> SyncRun::Run() {
       }
     }
     if (failed_ == 0) journal_.Clear();
-    // Keep what we know of files that still exist; entries for other files are dead weight.
-    std::vector<std::string> present;
-    if (auto now = ListCacheFiles(s_.cache_path); now.ok()) {
-      for (const LocalFile& file : *now) present.push_back(file.key);
+    // Keep what we know of files this run saw or brought; other entries are dead weight.
+    std::unordered_set<std::string_view> present;
+    for (const LocalFile& file : local) present.insert(file.key);
+    if (!push()) {
+      for (const Action* a : transfers) present.insert(a->key());
     }
-    manifest_.Retain([&](const std::string& key) {
-      return std::binary_search(present.begin(), present.end(), key);
-    });
-    if (Status saved = manifest_.Save(manifest_path_); !saved.ok()) {
-      spdlog::warn("{} (the next run will hash files again)", saved.message());
+    manifest_.Retain([&](const std::string& key) { return present.count(key) > 0; });
+    if (manifest_.dirty()) {
+      if (Status saved = manifest_.Save(manifest_path_); !saved.ok()) {
+        spdlog::warn("{} (the next run will hash files again)", saved.message());
+      }
     }
   }
   SyncSummary summary;

@@ -14,6 +14,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "permission denied";
     case StatusCode::kUnauthenticated:
       return "unauthenticated";
+    case StatusCode::kFailedPrecondition:
+      return "failed precondition";
     case StatusCode::kResourceExhausted:
       return "resource exhausted";
     case StatusCode::kUnavailable:

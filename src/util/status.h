@@ -10,16 +10,17 @@ namespace slack_intel {
 // Add a code only when some caller will branch on it (STYLE.md section 4).
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // the caller's input is wrong: a flag, a path, a date
-  kNotFound,           // a file, key, channel or bucket that does not exist
-  kPermissionDenied,   // authenticated, but not allowed (S3 AccessDenied, Slack missing_scope)
-  kUnauthenticated,    // no, wrong or expired credentials
-  kResourceExhausted,  // rate limited (Slack 429, S3 SlowDown) after our own retries
-  kUnavailable,        // transient network failure or 5xx after our own retries
-  kCorruption,         // bad bytes in a file or a response
-  kIOError,            // local disk
-  kCancelled,          // stopped on purpose (another task failed, a signal)
-  kInternal,           // a bug of ours
+  kInvalidArgument,     // the caller's input is wrong: a flag, a path, a date
+  kNotFound,            // a file, key, channel or bucket that does not exist
+  kPermissionDenied,    // authenticated, but not allowed (S3 AccessDenied, Slack missing_scope)
+  kUnauthenticated,     // no, wrong or expired credentials
+  kFailedPrecondition,  // the state does not allow it (Slack not_in_channel)
+  kResourceExhausted,   // rate limited (Slack 429, S3 SlowDown) after our own retries
+  kUnavailable,         // transient network failure or 5xx after our own retries
+  kCorruption,          // bad bytes in a file or a response
+  kIOError,             // local disk
+  kCancelled,           // stopped on purpose (another task failed, a signal)
+  kInternal,            // a bug of ours
 };
 
 // Short lowercase name of a code, e.g. "corruption". Never empty.
@@ -42,6 +43,9 @@ class [[nodiscard]] Status {
   }
   static Status Unauthenticated(std::string msg) {
     return {StatusCode::kUnauthenticated, std::move(msg)};
+  }
+  static Status FailedPrecondition(std::string msg) {
+    return {StatusCode::kFailedPrecondition, std::move(msg)};
   }
   static Status ResourceExhausted(std::string msg) {
     return {StatusCode::kResourceExhausted, std::move(msg)};

@@ -18,7 +18,7 @@ namespace {
 LocalFile Local(const std::string& key, uint64_t size, int64_t mtime_s = 1761004800) {
   LocalFile f;
   f.key = key;
-  f.relative = "raw/" + key;
+  f.in_raw = true;
   f.stamp.size_bytes = size;
   f.stamp.mtime_ns = mtime_s * 1'000'000'000;
   return f;
@@ -152,7 +152,7 @@ TEST(LocalFiles, MapsRawToTheBucketRootAndSkipsHiddenAndTemporaryFiles) {
                                             "messages/dt=2025-10-21/channel=dev ops/data.parquet",
                                             "users.parquet"}));
   EXPECT_EQ(ListCacheFiles(dir.path() / "missing").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(files->front().relative, "raw/jira/dt=2025-10-21/data.parquet");
+  EXPECT_EQ(files->front().relative(), "raw/jira/dt=2025-10-21/data.parquet");
   EXPECT_EQ(files->front().stamp.size_bytes, 1u);
 }
 

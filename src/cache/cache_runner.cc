@@ -1,0 +1,294 @@
+#include "cache/cache_runner.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+
+#include "cache/jira_keys.h"
+#include "cache/partition_path.h"
+#include "cache/publish.h"
+#include "cache/tables.h"
+
+namespace slack_intel::cache {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TsOrder {
+  bool operator()(const std::string& a, const std::string& b) const { return TsLess(a, b); }
+};
+
+MessageRow ToRow(const slack::Message& m, const slack::Channel& channel,
+                 const std::unordered_map<std::string, slack::User>& users) {
+  MessageRow row;
+  row.message_id = m.ts;
+  if (!m.user.empty()) row.user_id = m.user;
+  row.text = m.text;
+  row.timestamp = TsToIso(m.ts);
+  if (!m.thread_ts.empty()) row.thread_ts = m.thread_ts;
+  row.is_thread_parent = m.is_thread_parent();
+  row.is_thread_reply = m.is_thread_reply();
+  row.reply_count = m.reply_count;
+  if (auto it = users.find(m.user); it != users.end()) {
+    row.user_name = it->second.name;
+    row.user_real_name = it->second.real_name;
+  }
+  row.jira_tickets = ExtractJiraKeys(m.text);
+  row.channel_id = channel.id;
+  if (!m.subtype.empty()) row.subtype = m.subtype;
+  if (!m.bot_id.empty()) row.bot_id = m.bot_id;
+  if (!m.edited_ts.empty()) row.edited_ts = m.edited_ts;
+  return row;
+}
+
+// The channels to fetch: all, or the named ones (each must exist), minus the excluded.
+Result<std::vector<slack::Channel>> SelectChannels(const std::vector<slack::Channel>& all,
+                                                   const CacheSettings& settings) {
+  auto named = [](const slack::Channel& c, const std::string& name) {
+    return c.id == name || c.name == name || "#" + c.name == name;
+  };
+  std::vector<slack::Channel> selected;
+  if (settings.channels.empty()) {
+    selected = all;
+  } else {
+    for (const std::string& name : settings.channels) {
+      auto it = std::find_if(all.begin(), all.end(),
+                             [&](const slack::Channel& c) { return named(c, name); });
+      if (it == all.end()) {
+        return Status::NotFound(fmt::format(
+            "channel '{}' does not exist, or the token cannot see it (private channels need the "
+            "app invited; archived ones need --include-archived)",
+            name));
+      }
+      selected.push_back(*it);
+    }
+  }
+  std::erase_if(selected, [&](const slack::Channel& c) {
+    return std::any_of(settings.exclude_channels.begin(), settings.exclude_channels.end(),
+                       [&](const std::string& name) { return named(c, name); });
+  });
+  std::sort(selected.begin(), selected.end(),
+            [](const slack::Channel& a, const slack::Channel& b) { return a.name < b.name; });
+  selected.erase(
+      std::unique(selected.begin(), selected.end(),
+                  [](const slack::Channel& a, const slack::Channel& b) { return a.id == b.id; }),
+      selected.end());
+  return selected;
+}
+
+class CacheRun {
+ public:
+  CacheRun(const CacheSettings& settings, const Calendar& calendar, slack::SlackClient& client,
+           const std::function<void(const CacheEvent&)>& report)
+      : s_(settings), calendar_(calendar), client_(client), report_(report) {}
+
+  Result<CacheSummary> Run();
+
+ private:
+  Status Publish(const fs::path& relative, Result<std::string> bytes);
+  Status Remove(const fs::path& relative);
+  Status CacheChannel(const slack::Channel& channel);
+  Status WriteJira(const std::string& day);
+
+  const CacheSettings& s_;
+  const Calendar& calendar_;
+  slack::SlackClient& client_;
+  const std::function<void(const CacheEvent&)>& report_;
+  CacheSummary summary_;
+  std::vector<std::string> days_;
+  int64_t window_start_ = 0, window_end_ = 0;  // [start, end) in Unix seconds
+  std::unordered_map<std::string, slack::User> users_;
+  std::unordered_map<std::string, std::string> channel_names_;  // id -> name
+};
+
+Status CacheRun::Publish(const fs::path& relative, Result<std::string> bytes) {
+  if (!bytes.ok()) return bytes.status().WithContext(relative.string());
+  SLACK_INTEL_ASSIGN_OR_RETURN(bool changed, PublishIfChanged(s_.cache_path / relative, *bytes));
+  if (changed) {
+    ++summary_.files_written;
+    report_({CacheEvent::Kind::kFileWritten, "", relative.generic_string(), 0, ""});
+  } else {
+    ++summary_.files_unchanged;
+  }
+  return Status::OK();
+}
+
+Status CacheRun::Remove(const fs::path& relative) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(bool removed, Unpublish(s_.cache_path / relative, s_.cache_path));
+  if (removed) {
+    ++summary_.files_removed;
+    report_({CacheEvent::Kind::kFileRemoved, "", relative.generic_string(), 0, ""});
+  }
+  return Status::OK();
+}
+
+Status CacheRun::CacheChannel(const slack::Channel& channel) {
+  const int64_t poll_from =
+      s_.threads ? window_start_ - int64_t{86400} * s_.thread_lookback_days : window_start_;
+  auto history = client_.History(channel.id, fmt::format("{}.000000", poll_from),
+                                 fmt::format("{}.999999", window_end_ - 1));
+  if (!history.ok()) {
+    if (history.status().code() == StatusCode::kFailedPrecondition) {
+      summary_.channels_skipped.push_back(channel.name);
+      report_({CacheEvent::Kind::kChannelSkipped, channel.name, "", 0,
+               "not_in_channel: invite the app to the channel to cache it"});
+      return Status::OK();
+    }
+    return history.status().WithContext("#" + channel.name);
+  }
+  auto in_window = [&](const std::string& ts) {
+    const int64_t seconds = TsSeconds(ts);
+    return seconds >= window_start_ && seconds < window_end_;
+  };
+  std::map<std::string, slack::Message, TsOrder> fetched;
+  for (const slack::Message& m : *history)
+    if (in_window(m.ts)) fetched[m.ts] = m;
+  std::set<std::string> polled;  // threads whose replies were all fetched again
+  if (s_.threads) {
+    for (const slack::Message& parent : *history) {
+      if (!parent.is_thread_parent() || parent.reply_count == 0) continue;
+      const bool recent = in_window(parent.ts) || parent.latest_reply.empty() ||
+                          TsSeconds(parent.latest_reply) >= window_start_;
+      if (!recent) continue;
+      auto replies = client_.Replies(channel.id, parent.ts);
+      if (!replies.ok()) {
+        if (replies.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+        return replies.status().WithContext("#" + channel.name);
+      }
+      polled.insert(parent.ts);
+      ++summary_.threads_polled;
+      for (const slack::Message& reply : *replies)
+        if (reply.ts != parent.ts && in_window(reply.ts)) fetched[reply.ts] = reply;
+    }
+  }
+  std::map<std::string, std::vector<MessageRow>> by_day;
+  for (const auto& [ts, m] : fetched)
+    by_day[calendar_.DayOf(TsSeconds(ts))].push_back(ToRow(m, channel, users_));
+
+  int64_t written = 0;
+  for (const std::string& day : days_) {
+    const fs::path relative = MessagesPartitionFile(day, channel.name);
+    std::vector<MessageRow>& rows = by_day[day];
+    if (auto existing = ReadWholeFile(s_.cache_path / relative); existing.ok()) {
+      auto old_rows = DecodeMessages(std::move(*existing));
+      if (!old_rows.ok()) {
+        return Status::Corruption(
+            fmt::format("cannot read {}: {} (move it away and run cache again to rebuild it)",
+                        (s_.cache_path / relative).string(), old_rows.status().message()));
+      }
+      // Replies of threads not polled this time (parents beyond the look-back) stay.
+      for (MessageRow& old : *old_rows) {
+        if (old.is_thread_reply && old.thread_ts && !polled.count(*old.thread_ts) &&
+            !fetched.count(old.message_id)) {
+          rows.push_back(std::move(old));
+        }
+      }
+    }
+    for (const MessageRow& row : rows) summary_.replies += row.is_thread_reply ? 1 : 0;
+    written += static_cast<int64_t>(rows.size());
+    SLACK_INTEL_RETURN_IF_ERROR(rows.empty() ? Remove(relative)
+                                             : Publish(relative, EncodeMessages(rows)));
+  }
+  summary_.messages += written;
+  ++summary_.channels;
+  report_({CacheEvent::Kind::kChannelDone, channel.name, "", written, ""});
+  return Status::OK();
+}
+
+// The day's tickets, from every channel partition of the day on disk (not only the channels
+// fetched this run, so a --channels run never shrinks the day's tickets).
+Status CacheRun::WriteJira(const std::string& day) {
+  const fs::path day_folder = s_.cache_path / "raw" / "messages" / fmt::format("dt={}", day);
+  struct Mentions {
+    int64_t count = 0;
+    std::set<std::string> channels;
+  };
+  std::map<std::string, Mentions> tickets;
+  std::error_code error;
+  if (fs::is_directory(day_folder, error)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(day_folder, error))
+      files.push_back(entry.path() / "data.parquet");
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      auto bytes = ReadWholeFile(file);
+      if (!bytes.ok()) continue;  // a folder without a file
+      SLACK_INTEL_ASSIGN_OR_RETURN(auto rows, DecodeMessages(std::move(*bytes)));
+      for (const MessageRow& row : rows) {
+        auto name = channel_names_.find(row.channel_id);
+        for (const std::string& key : row.jira_tickets) {
+          Mentions& m = tickets[key];
+          ++m.count;
+          m.channels.insert(name != channel_names_.end() ? name->second : row.channel_id);
+        }
+      }
+    }
+  }
+  std::vector<JiraRow> rows;
+  for (auto& [key, m] : tickets) {
+    JiraRow row;
+    row.key = key;
+    row.mention_count = m.count;
+    row.channels.assign(m.channels.begin(), m.channels.end());
+    rows.push_back(std::move(row));
+  }
+  summary_.jira_tickets += static_cast<int64_t>(rows.size());
+  const fs::path relative = JiraPartitionFile(day);
+  return rows.empty() ? Remove(relative) : Publish(relative, EncodeJira(std::move(rows)));
+}
+
+Result<CacheSummary> CacheRun::Run() {
+  SLACK_INTEL_ASSIGN_OR_RETURN(window_start_, calendar_.StartOf(s_.first_day));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const std::string after_last, calendar_.AddDays(s_.last_day, 1));
+  SLACK_INTEL_ASSIGN_OR_RETURN(window_end_, calendar_.StartOf(after_last));
+  if (window_end_ <= window_start_) {
+    return Status::InvalidArgument(
+        fmt::format("the window {} .. {} is empty", s_.first_day, s_.last_day));
+  }
+  for (std::string day = s_.first_day; day != after_last;) {
+    days_.push_back(day);
+    SLACK_INTEL_ASSIGN_OR_RETURN(day, calendar_.AddDays(day, 1));
+  }
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::string team, client_.AuthTest());
+  spdlog::info("caching {} .. {} ({}) of workspace {}", s_.first_day, s_.last_day, calendar_.zone(),
+               team);
+
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::User> users, client_.ListUsers());
+  std::vector<UserRow> user_rows;
+  for (const slack::User& u : users) {
+    users_[u.id] = u;
+    auto optional = [](const std::string& s) {
+      return s.empty() ? std::nullopt : std::optional<std::string>(s);
+    };
+    user_rows.push_back({u.id, u.name, optional(u.real_name), optional(u.display_name), u.is_bot,
+                         u.deleted, optional(u.tz)});
+  }
+  SLACK_INTEL_RETURN_IF_ERROR(Publish(UsersFile(), EncodeUsers(std::move(user_rows))));
+
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> all,
+                               client_.ListChannels(s_.include_archived));
+  for (const slack::Channel& c : all) channel_names_[c.id] = c.name;
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> selected, SelectChannels(all, s_));
+  for (const slack::Channel& channel : selected) SLACK_INTEL_RETURN_IF_ERROR(CacheChannel(channel));
+  if (s_.jira) {
+    for (const std::string& day : days_) SLACK_INTEL_RETURN_IF_ERROR(WriteJira(day));
+  }
+  summary_.api = client_.stats();
+  return summary_;
+}
+
+}  // namespace
+
+Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
+                              slack::SlackClient& client,
+                              const std::function<void(const CacheEvent&)>& report) {
+  CacheRun run(settings, calendar, client, report);
+  return run.Run();
+}
+
+}  // namespace slack_intel::cache

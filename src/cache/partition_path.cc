@@ -1,0 +1,34 @@
+#include "cache/partition_path.h"
+
+#include <fmt/format.h>
+
+namespace slack_intel::cache {
+
+std::string EscapePartitionValue(std::string_view value) {
+  if (value.empty()) return "__HIVE_DEFAULT_PARTITION__";
+  static constexpr std::string_view kSpecial = "\"#%'*/:=?\\{[]^";
+  std::string out;
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7F || kSpecial.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += fmt::format("%{:02X}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  // "." and ".." are no folder names; a leading dot would hide the partition from sync.
+  if (out.front() == '.') out = "%2E" + out.substr(1);
+  return out;
+}
+
+std::filesystem::path MessagesPartitionFile(std::string_view day, std::string_view channel) {
+  return std::filesystem::path("raw") / "messages" / fmt::format("dt={}", day) /
+         fmt::format("channel={}", EscapePartitionValue(channel)) / "data.parquet";
+}
+
+std::filesystem::path JiraPartitionFile(std::string_view day) {
+  return std::filesystem::path("raw") / "jira" / fmt::format("dt={}", day) / "data.parquet";
+}
+
+std::filesystem::path UsersFile() { return "users.parquet"; }
+
+}  // namespace slack_intel::cache

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace slack_intel::cache {
+
+// Escapes a Hive partition value the way Hive does (FileUtils.escapePathName): every byte
+// below 0x20, 0x7F and one of "#%'*/:=?\\{[]^ becomes %XX (uppercase hex), so any channel
+// name is one safe folder name that Athena, Spark, Trino and DuckDB decode back. An empty
+// value is Hive's __HIVE_DEFAULT_PARTITION__.
+std::string EscapePartitionValue(std::string_view value);
+
+// raw/messages/dt=<day>/channel=<escaped name>/data.parquet, relative to the cache folder.
+std::filesystem::path MessagesPartitionFile(std::string_view day, std::string_view channel);
+// raw/jira/dt=<day>/data.parquet
+std::filesystem::path JiraPartitionFile(std::string_view day);
+// users.parquet
+std::filesystem::path UsersFile();
+
+}  // namespace slack_intel::cache

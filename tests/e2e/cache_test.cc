@@ -1,0 +1,231 @@
+// `slack-intel cache` run as a user runs it, against the Slack stand-in serving a real export
+// (../shared/fixtures) or a generated one; what it wrote is read back by DuckDB and compared
+// with counts this test computes from the export's JSON itself.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/node_tools.h"
+#include "support/server_process.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace slack_intel::testing {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kFixture =
+    fs::path(SLACK_INTEL_SOURCE_DIR) / "../shared/fixtures/slack-export-viewer-testarchive";
+
+// "channel|YYYY-MM-DD" -> messages, from the export's day files, by each message's own UTC day;
+// the channels of channels.json and groups.json (DMs are not cached).
+std::map<std::string, int> ExpectedCounts(const fs::path& export_dir) {
+  std::set<std::string> channels;
+  for (const char* list : {"channels.json", "groups.json"}) {
+    std::ifstream in(export_dir / list);
+    if (!in) continue;
+    for (const auto& channel : nlohmann::json::parse(in)) channels.insert(channel["name"]);
+  }
+  std::map<std::string, int> counts;
+  for (const auto& folder : fs::directory_iterator(export_dir)) {
+    if (!folder.is_directory() || !channels.count(folder.path().filename().string())) continue;
+    for (const auto& day : fs::directory_iterator(folder.path())) {
+      std::ifstream in(day.path());
+      for (const auto& message : nlohmann::json::parse(in)) {
+        const auto ts = static_cast<time_t>(std::stoll(message["ts"].get<std::string>()));
+        std::tm tm{};
+        gmtime_r(&ts, &tm);
+        char dt[16];
+        std::strftime(dt, sizeof dt, "%Y-%m-%d", &tm);
+        ++counts[folder.path().filename().string() + "|" + dt];
+      }
+    }
+  }
+  return counts;
+}
+
+class CacheE2E : public ::testing::Test {
+ protected:
+  void StartSlack(const fs::path& export_dir, std::vector<std::string> flags = {}) {
+    std::vector<std::string> argv = {
+        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/slack.mjs", "--export",
+        export_dir.string()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    slack_ = ServerProcess::Start(argv);
+  }
+
+  ProcessResult Cache(std::vector<std::string> extra = {},
+                      const std::string& token = "xoxb-standin-token") {
+    std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
+                                     "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunProcess(args,
+                      {{"SLACK_TOKEN", token}, {"SLACK_API_URL", slack_->base_url() + "/api"}});
+  }
+
+  static nlohmann::json Summary(const ProcessResult& run) {
+    const auto lines = SplitLines(run.stdout_text);
+    return lines.empty() ? nlohmann::json() : nlohmann::json::parse(lines.back())["summary"];
+  }
+
+  // "channel|dt" -> rows, as DuckDB reads the hive-partitioned cache.
+  std::map<std::string, int> CachedCounts() {
+    ProcessResult run = RunNodeTool(
+        "parquet-check/query.mjs",
+        {"SELECT channel, dt, count(*) AS n FROM read_parquet('" + cache_.string() +
+         "/raw/messages/*/*/*.parquet', hive_partitioning=true, hive_types_autocast=false) "
+         "GROUP BY ALL"});
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    std::map<std::string, int> counts;
+    for (const auto& row : nlohmann::json::parse(run.stdout_text))
+      counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
+    return counts;
+  }
+
+  std::map<fs::path, fs::file_time_type> Mtimes() {
+    std::map<fs::path, fs::file_time_type> mtimes;
+    for (const auto& entry : fs::recursive_directory_iterator(cache_))
+      if (entry.is_regular_file()) mtimes[entry.path()] = entry.last_write_time();
+    return mtimes;
+  }
+
+  TempDir dir_;
+  fs::path cache_ = dir_.path() / "cache";
+  std::unique_ptr<ServerProcess> slack_;
+};
+
+TEST_F(CacheE2E, TheCacheHoldsExactlyTheExportsMessagesPerChannelAndDay) {
+  StartSlack(kFixture);
+  ProcessResult run = Cache({"--since", "2016-01-01", "--until", "2016-04-30"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text << run.stdout_text;
+  const auto expected = ExpectedCounts(kFixture);
+  EXPECT_EQ(CachedCounts(), expected);
+  int total = 0;
+  for (const auto& [_, n] : expected) total += n;
+  EXPECT_EQ(Summary(run)["messages"], total);
+  EXPECT_TRUE(fs::exists(cache_ / "users.parquet"));
+
+  // The user guide's Athena columns come first, in its order and types.
+  ProcessResult schema = RunNodeTool("parquet-check/query.mjs",
+                                     {"DESCRIBE SELECT * FROM read_parquet('" + cache_.string() +
+                                      "/raw/messages/*/*/*.parquet', hive_partitioning=false)"});
+  ASSERT_EQ(schema.exit_code, 0) << schema.stderr_text;
+  std::vector<std::string> columns;
+  for (const auto& row : nlohmann::json::parse(schema.stdout_text)) {
+    if (columns.size() == 11) break;
+    columns.push_back(row["column_name"].get<std::string>() + " " +
+                      row["column_type"].get<std::string>());
+  }
+  EXPECT_EQ(columns, (std::vector<std::string>{
+                         "message_id VARCHAR", "user_id VARCHAR", "text VARCHAR",
+                         "timestamp VARCHAR", "thread_ts VARCHAR", "is_thread_parent BOOLEAN",
+                         "is_thread_reply BOOLEAN", "reply_count BIGINT", "user_name VARCHAR",
+                         "user_real_name VARCHAR", "jira_tickets VARCHAR[]"}));
+}
+
+TEST_F(CacheE2E, ASecondRunChangesNoFileAndAnEditChangesExactlyOnePartition) {
+  const fs::path source = dir_.path() / "export";
+  fs::copy(kFixture, source, fs::copy_options::recursive);
+  StartSlack(source);
+  const std::vector<std::string> window = {"--since", "2016-01-01", "--until", "2016-04-30"};
+  ASSERT_EQ(Cache(window).exit_code, 0);
+  const auto before = Mtimes();
+  ProcessResult again = Cache(window);
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  EXPECT_EQ(Summary(again)["files_written"], 0);
+  EXPECT_EQ(Mtimes(), before) << "a second run touched files";
+
+  // Edit one message (as Slack would, with edited.ts) and serve the export again.
+  const fs::path day = source / "enrique/2016-02-07.json";
+  std::ifstream in(day);
+  auto messages = nlohmann::json::parse(in);
+  in.close();
+  messages[0]["text"] = "edited: now mentions OPS-77";
+  messages[0]["edited"] = {{"user", "U0BMQB6JE"}, {"ts", "1454900000.000000"}};
+  std::ofstream(day) << messages.dump(2);
+  slack_.reset();
+  StartSlack(source);
+  ProcessResult edited = Cache(window);
+  ASSERT_EQ(edited.exit_code, 0) << edited.stderr_text;
+  std::vector<std::string> written;
+  for (const std::string& line : SplitLines(edited.stdout_text)) {
+    const auto event = nlohmann::json::parse(line);
+    if (event.value("event", "") == "file_written") written.push_back(event["path"]);
+  }
+  const std::string dt = [&] {
+    const auto ts = static_cast<time_t>(std::stoll(messages[0]["ts"].get<std::string>()));
+    char out[16];
+    std::tm tm{};
+    gmtime_r(&ts, &tm);
+    std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+    return std::string(out);
+  }();
+  EXPECT_EQ(written,
+            (std::vector<std::string>{"raw/messages/dt=" + dt + "/channel=enrique/data.parquet",
+                                      "raw/jira/dt=" + dt + "/data.parquet"}));
+}
+
+TEST_F(CacheE2E, AGeneratedWorkspaceWithThreadsAcrossDaysBotsEditsAndUnicodeNames) {
+  const fs::path source = dir_.path() / "generated";
+  ProcessResult made = RunNodeTool("workspace-gen/generate.mjs",
+                                   {"--seed", "7", "--channels", "5", "--days", "10", "--start",
+                                    "2026-01-01", "--out", source.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  StartSlack(source);
+  ProcessResult run =
+      Cache({"--since", "2025-12-30", "--until", "2026-01-20", "--include-archived"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(CachedCounts(), ExpectedCounts(source));
+  EXPECT_GT(Summary(run)["replies"].get<int>(), 0);
+  EXPECT_GT(Summary(run)["jira_tickets"].get<int>(), 0);
+  // Every reply's thread_ts names a parent, and parents say so.
+  ProcessResult threads = RunNodeTool(
+      "parquet-check/query.mjs",
+      {"SELECT count(*) FILTER (WHERE is_thread_reply AND thread_ts IS NULL) AS orphan, "
+       "count(*) FILTER (WHERE is_thread_parent AND reply_count = 0) AS empty_parent "
+       "FROM read_parquet('" +
+       cache_.string() + "/raw/messages/*/*/*.parquet')"});
+  ASSERT_EQ(threads.exit_code, 0) << threads.stderr_text;
+  EXPECT_EQ(threads.stdout_text, "[{\"orphan\":0,\"empty_parent\":0}]\n");
+}
+
+TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
+  // Tier 3 at 50 x 0.2 = 10 history/replies calls per 2-second window, 15 messages a call.
+  StartSlack(kFixture,
+             {"--rate-scale", "0.2", "--rate-window-seconds", "2", "--message-cap", "15"});
+  ProcessResult run = Cache({"--since", "2016-01-01", "--until", "2016-04-30"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(CachedCounts(), ExpectedCounts(kFixture));
+}
+
+TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {
+  StartSlack(kFixture, {"--not-member", "traveling-sailor"});
+  ProcessResult bad_token = Cache({"--days", "3"}, "xoxb-wrong");
+  EXPECT_EQ(bad_token.exit_code, 1);
+  EXPECT_NE(bad_token.stderr_text.find("invalid_auth"), std::string::npos) << bad_token.stderr_text;
+  EXPECT_EQ(bad_token.stderr_text.find("xoxb-wrong"), std::string::npos) << "token leaked";
+
+  ProcessResult missing = Cache({"--days", "3", "--channels", "no-such-channel"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.stderr_text.find("'no-such-channel' does not exist"), std::string::npos)
+      << missing.stderr_text;
+
+  ProcessResult skipped = Cache({"--since", "2016-01-01", "--until", "2016-04-30"});
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.stderr_text;
+  EXPECT_EQ(Summary(skipped)["channels_skipped"], nlohmann::json::array({"traveling-sailor"}));
+
+  ProcessResult no_token = RunProcess({SLACK_INTEL_BIN_PATH, "cache", "--days", "1"},
+                                      {{"SLACK_TOKEN", ""}, {"SLACK_BOT_TOKEN", ""}});
+  EXPECT_EQ(no_token.exit_code, 1);
+  EXPECT_NE(no_token.stderr_text.find("export SLACK_TOKEN"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slack_intel::testing
