@@ -84,8 +84,8 @@ Result<std::vector<slack::Channel>> SelectChannels(const std::vector<slack::Chan
 class CacheRun {
  public:
   CacheRun(const CacheSettings& settings, const Calendar& calendar, slack::SlackClient& client,
-           const std::function<void(const CacheEvent&)>& report)
-      : s_(settings), calendar_(calendar), client_(client), report_(report) {}
+           jira::JiraClient* jira, const std::function<void(const CacheEvent&)>& report)
+      : s_(settings), calendar_(calendar), client_(client), jira_(jira), report_(report) {}
 
   Result<CacheSummary> Run();
 
@@ -93,11 +93,18 @@ class CacheRun {
   Status Publish(const fs::path& relative, Result<std::string> bytes);
   Status Remove(const fs::path& relative);
   Status CacheChannel(const slack::Channel& channel);
-  Status WriteJira(const std::string& day);
+  struct Mentions {
+    int64_t count = 0;
+    std::set<std::string> channels;
+  };
+  using DayTickets = std::map<std::string, Mentions>;  // key -> mentions
+  Result<DayTickets> TicketsOf(const std::string& day);
+  Status WriteJira();
 
   const CacheSettings& s_;
   const Calendar& calendar_;
   slack::SlackClient& client_;
+  jira::JiraClient* jira_;
   const std::function<void(const CacheEvent&)>& report_;
   CacheSummary summary_;
   std::vector<std::string> days_;
@@ -202,44 +209,74 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
 
 // The day's tickets, from every channel partition of the day on disk (not only the channels
 // fetched this run, so a --channels run never shrinks the day's tickets).
-Status CacheRun::WriteJira(const std::string& day) {
+Result<CacheRun::DayTickets> CacheRun::TicketsOf(const std::string& day) {
   const fs::path day_folder = s_.cache_path / "raw" / "messages" / fmt::format("dt={}", day);
-  struct Mentions {
-    int64_t count = 0;
-    std::set<std::string> channels;
-  };
-  std::map<std::string, Mentions> tickets;
+  DayTickets tickets;
   std::error_code error;
-  if (fs::is_directory(day_folder, error)) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(day_folder, error))
-      files.push_back(entry.path() / "data.parquet");
-    std::sort(files.begin(), files.end());
-    for (const fs::path& file : files) {
-      auto bytes = ReadWholeFile(file);
-      if (!bytes.ok()) continue;  // a folder without a file
-      SLACK_INTEL_ASSIGN_OR_RETURN(auto rows, DecodeMessages(std::move(*bytes)));
-      for (const MessageRow& row : rows) {
-        auto name = channel_names_.find(row.channel_id);
-        for (const std::string& key : row.jira_tickets) {
-          Mentions& m = tickets[key];
-          ++m.count;
-          m.channels.insert(name != channel_names_.end() ? name->second : row.channel_id);
-        }
+  if (!fs::is_directory(day_folder, error)) return tickets;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(day_folder, error))
+    files.push_back(entry.path() / "data.parquet");
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    auto bytes = ReadWholeFile(file);
+    if (!bytes.ok()) continue;  // a folder without a file
+    SLACK_INTEL_ASSIGN_OR_RETURN(auto rows, DecodeMessages(std::move(*bytes)));
+    for (const MessageRow& row : rows) {
+      auto name = channel_names_.find(row.channel_id);
+      for (const std::string& key : row.jira_tickets) {
+        Mentions& m = tickets[key];
+        ++m.count;
+        m.channels.insert(name != channel_names_.end() ? name->second : row.channel_id);
       }
     }
   }
-  std::vector<JiraRow> rows;
-  for (auto& [key, m] : tickets) {
-    JiraRow row;
-    row.key = key;
-    row.mention_count = m.count;
-    row.channels.assign(m.channels.begin(), m.channels.end());
-    rows.push_back(std::move(row));
+  return tickets;
+}
+
+Status CacheRun::WriteJira() {
+  std::map<std::string, DayTickets> by_day;
+  std::set<std::string> keys;
+  for (const std::string& day : days_) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(by_day[day], TicketsOf(day));
+    for (const auto& [key, _] : by_day[day]) keys.insert(key);
   }
-  summary_.jira_tickets += static_cast<int64_t>(rows.size());
-  const fs::path relative = JiraPartitionFile(day);
-  return rows.empty() ? Remove(relative) : Publish(relative, EncodeJira(std::move(rows)));
+  std::map<std::string, jira::Issue> issues;
+  if (jira_ != nullptr && !keys.empty()) {
+    // Fetched before anything is written: a Jira failure must not blank fields already cached.
+    auto fetched = jira_->FetchIssues(std::vector<std::string>(keys.begin(), keys.end()));
+    summary_.jira_calls = jira_->calls();
+    if (!fetched.ok()) return fetched.status();
+    for (jira::Issue& issue : *fetched) issues[issue.key] = std::move(issue);
+    summary_.jira_fetched = static_cast<int64_t>(issues.size());
+  }
+  for (const auto& [day, tickets] : by_day) {
+    std::vector<JiraRow> rows;
+    for (const auto& [key, m] : tickets) {
+      JiraRow row;
+      row.key = key;
+      if (auto it = issues.find(key); it != issues.end()) {
+        const jira::Issue& i = it->second;
+        row.summary = i.summary;
+        row.status = i.status;
+        row.type = i.type;
+        row.priority = i.priority;
+        row.assignee = i.assignee;
+        row.reporter = i.reporter;
+        row.created = i.created;
+        row.updated = i.updated;
+        row.labels = i.labels;
+      }
+      row.mention_count = m.count;
+      row.channels.assign(m.channels.begin(), m.channels.end());
+      rows.push_back(std::move(row));
+    }
+    summary_.jira_tickets += static_cast<int64_t>(rows.size());
+    const fs::path relative = JiraPartitionFile(day);
+    SLACK_INTEL_RETURN_IF_ERROR(rows.empty() ? Remove(relative)
+                                             : Publish(relative, EncodeJira(std::move(rows))));
+  }
+  return Status::OK();
 }
 
 Result<CacheSummary> CacheRun::Run() {
@@ -275,9 +312,7 @@ Result<CacheSummary> CacheRun::Run() {
   for (const slack::Channel& c : all) channel_names_[c.id] = c.name;
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> selected, SelectChannels(all, s_));
   for (const slack::Channel& channel : selected) SLACK_INTEL_RETURN_IF_ERROR(CacheChannel(channel));
-  if (s_.jira) {
-    for (const std::string& day : days_) SLACK_INTEL_RETURN_IF_ERROR(WriteJira(day));
-  }
+  if (s_.jira) SLACK_INTEL_RETURN_IF_ERROR(WriteJira());
   summary_.api = client_.stats();
   return summary_;
 }
@@ -285,9 +320,9 @@ Result<CacheSummary> CacheRun::Run() {
 }  // namespace
 
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
-                              slack::SlackClient& client,
+                              slack::SlackClient& client, jira::JiraClient* jira,
                               const std::function<void(const CacheEvent&)>& report) {
-  CacheRun run(settings, calendar, client, report);
+  CacheRun run(settings, calendar, client, jira, report);
   return run.Run();
 }
 

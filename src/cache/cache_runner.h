@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cache/calendar.h"
+#include "jira/jira_client.h"
 #include "slack/slack_client.h"
 
 namespace slack_intel::cache {
@@ -32,7 +33,9 @@ struct CacheSummary {
   int64_t files_written = 0;
   int64_t files_unchanged = 0;
   int64_t files_removed = 0;
-  int64_t jira_tickets = 0;
+  int64_t jira_tickets = 0;  // ticket rows written (one per ticket and day)
+  int64_t jira_fetched = 0;  // tickets Jira returned fields for
+  int64_t jira_calls = 0;
   slack::SlackCallStats api;
 };
 
@@ -54,10 +57,12 @@ struct CacheEvent {
 // A partition keeps replies of threads that were not polled this time; everything else of a
 // day in the window is what Slack returned. Identical rows give identical bytes, and a file
 // whose bytes would not change is not touched.
-// Errors: the Slack client's; kNotFound for a named channel that does not exist; kCorruption
-// for a partition file that cannot be read (nothing is overwritten).
+// With `jira` (may be null), the tickets' fields are fetched; without it, rows carry the key,
+// mention count and channels. A Jira failure leaves the jira partitions as they were.
+// Errors: the Slack and Jira clients'; kNotFound for a named channel that does not exist;
+// kCorruption for a partition file that cannot be read (nothing is overwritten).
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
-                              slack::SlackClient& client,
+                              slack::SlackClient& client, jira::JiraClient* jira,
                               const std::function<void(const CacheEvent&)>& report);
 
 }  // namespace slack_intel::cache

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cache/cache_runner.h"
+#include "jira/jira_client.h"
 #include "util/redact.h"
 
 namespace slack_intel::cli {
@@ -83,25 +85,40 @@ Status RunCache(const CacheOptions& options) {
   client_options.token = token;
   slack::SlackClient client(client_options);
 
+  // Jira fields when all three are set (JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN).
+  std::unique_ptr<jira::JiraClient> jira;
+  const char* jira_url = std::getenv("JIRA_URL");
+  const char* jira_email = std::getenv("JIRA_EMAIL");
+  const char* jira_token = std::getenv("JIRA_API_TOKEN");
+  if (jira_url && *jira_url && jira_email && *jira_email && jira_token && *jira_token) {
+    jira::JiraClientOptions jira_options;
+    jira_options.base_url = jira_url;
+    while (jira_options.base_url.ends_with("/")) jira_options.base_url.pop_back();
+    jira_options.email = jira_email;
+    jira_options.api_token = jira_token;
+    jira = std::make_unique<jira::JiraClient>(jira_options);
+  }
+
   const bool json = options.json;
   const bool quiet = options.quiet;
-  auto summary = cache::RunCache(settings, calendar, client, [&](const cache::CacheEvent& e) {
-    using Kind = cache::CacheEvent::Kind;
-    if (json) {
-      static constexpr const char* kNames[] = {"channel_done", "channel_skipped", "file_written",
-                                               "file_removed"};
-      nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
-      if (!e.channel.empty()) line["channel"] = e.channel;
-      if (!e.path.empty()) line["path"] = e.path;
-      if (e.kind == Kind::kChannelDone) line["messages"] = e.messages;
-      if (!e.reason.empty()) line["reason"] = e.reason;
-      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else if (e.kind == Kind::kChannelSkipped) {
-      fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
-    } else if (!quiet && e.kind == Kind::kChannelDone) {
-      fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
-    }
-  });
+  auto summary =
+      cache::RunCache(settings, calendar, client, jira.get(), [&](const cache::CacheEvent& e) {
+        using Kind = cache::CacheEvent::Kind;
+        if (json) {
+          static constexpr const char* kNames[] = {"channel_done", "channel_skipped",
+                                                   "file_written", "file_removed"};
+          nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
+          if (!e.channel.empty()) line["channel"] = e.channel;
+          if (!e.path.empty()) line["path"] = e.path;
+          if (e.kind == Kind::kChannelDone) line["messages"] = e.messages;
+          if (!e.reason.empty()) line["reason"] = e.reason;
+          fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        } else if (e.kind == Kind::kChannelSkipped) {
+          fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
+        } else if (!quiet && e.kind == Kind::kChannelDone) {
+          fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
+        }
+      });
   if (!summary.ok())
     return Status(summary.status().code(), RedactSecrets(summary.status().message()));
   if (json) {

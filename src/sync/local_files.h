@@ -22,7 +22,7 @@ struct FileStamp {
 
 // A cache file that sync may upload.
 struct LocalFile {
-  std::string key;  // object key relative to the prefix, e.g. "messages/dt=.../data.parquet"
+  std::string key;      // object key relative to the prefix, e.g. "messages/dt=.../data.parquet"
   bool in_raw = false;  // under cache/raw/ (a flag, not a path: millions of paths add up)
   FileStamp stamp;
 

@@ -61,13 +61,33 @@ class CacheE2E : public ::testing::Test {
     slack_ = ServerProcess::Start(argv);
   }
 
+  void StartJira(std::vector<std::string> flags = {}) {
+    std::vector<std::string> argv = {
+        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/jira.mjs", "--synthesize"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    jira_ = ServerProcess::Start(argv);
+  }
+
   ProcessResult Cache(std::vector<std::string> extra = {},
-                      const std::string& token = "xoxb-standin-token") {
+                      const std::string& token = "xoxb-standin-token",
+                      const std::string& jira_token = "jira-standin-token") {
     std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
                                      "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunProcess(args,
-                      {{"SLACK_TOKEN", token}, {"SLACK_API_URL", slack_->base_url() + "/api"}});
+    std::map<std::string, std::string> env = {{"SLACK_TOKEN", token},
+                                              {"SLACK_API_URL", slack_->base_url() + "/api"}};
+    if (jira_) {
+      env["JIRA_URL"] = jira_->base_url();
+      env["JIRA_EMAIL"] = "standin@example.invalid";
+      env["JIRA_API_TOKEN"] = jira_token;
+    }
+    return RunProcess(args, env);
+  }
+
+  nlohmann::json Query(const std::string& sql) {
+    ProcessResult run = RunNodeTool("parquet-check/query.mjs", {sql});
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    return run.exit_code == 0 ? nlohmann::json::parse(run.stdout_text) : nlohmann::json();
   }
 
   static nlohmann::json Summary(const ProcessResult& run) {
@@ -99,6 +119,7 @@ class CacheE2E : public ::testing::Test {
   TempDir dir_;
   fs::path cache_ = dir_.path() / "cache";
   std::unique_ptr<ServerProcess> slack_;
+  std::unique_ptr<ServerProcess> jira_;
 };
 
 TEST_F(CacheE2E, TheCacheHoldsExactlyTheExportsMessagesPerChannelAndDay) {
@@ -194,6 +215,48 @@ TEST_F(CacheE2E, AGeneratedWorkspaceWithThreadsAcrossDaysBotsEditsAndUnicodeName
        cache_.string() + "/raw/messages/*/*/*.parquet')"});
   ASSERT_EQ(threads.exit_code, 0) << threads.stderr_text;
   EXPECT_EQ(threads.stdout_text, "[{\"orphan\":0,\"empty_parent\":0}]\n");
+}
+
+TEST_F(CacheE2E, JiraFieldsAreFetchedForTheMentionedTicketsAndAFailureKeepsWhatWasCached) {
+  const fs::path source = dir_.path() / "generated";
+  ASSERT_EQ(
+      RunNodeTool("workspace-gen/generate.mjs", {"--seed", "11", "--channels", "4", "--days", "5",
+                                                 "--start", "2026-02-01", "--out", source.string()})
+          .exit_code,
+      0);
+  StartSlack(source);
+  const std::vector<std::string> window = {"--since", "2026-01-31", "--until", "2026-02-10"};
+  ASSERT_EQ(Cache(window).exit_code, 0);  // no JIRA_*: keys only
+  const std::string jira_files = "read_parquet('" + cache_.string() + "/raw/jira/*/*.parquet')";
+  const auto first = Query(
+      "SELECT min(key) AS k, count(*) FILTER (WHERE summary IS NULL) AS bare, "
+      "count(*) AS n FROM " +
+      jira_files);
+  ASSERT_FALSE(first.empty());
+  ASSERT_GT(first[0]["n"].get<int>(), 0);
+  EXPECT_EQ(first[0]["bare"], first[0]["n"]);
+  const std::string missing = first[0]["k"];
+
+  StartJira({"--missing", missing});  // one mentioned key does not exist in Jira
+  ProcessResult fetched = Cache(window);
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.stderr_text;
+  const auto rows = Query(
+      "SELECT count(*) FILTER (WHERE summary IS NULL) AS bare, "
+      "count(*) FILTER (WHERE summary IS NULL AND key = '" +
+      missing +
+      "') AS bare_missing, count(*) FILTER (WHERE status IS NULL) AS "
+      "no_status FROM " +
+      jira_files);
+  EXPECT_EQ(rows[0]["bare"], rows[0]["bare_missing"]) << "only the missing key lacks fields";
+  EXPECT_GT(rows[0]["bare_missing"].get<int>(), 0);
+  EXPECT_EQ(rows[0]["no_status"], rows[0]["bare"]);
+
+  const auto before = Mtimes();
+  ProcessResult rejected = Cache(window, "xoxb-standin-token", "wrong-jira-token");
+  EXPECT_EQ(rejected.exit_code, 1);
+  EXPECT_NE(rejected.stderr_text.find("JIRA_API_TOKEN"), std::string::npos) << rejected.stderr_text;
+  EXPECT_EQ(rejected.stderr_text.find("wrong-jira-token"), std::string::npos) << "token leaked";
+  EXPECT_EQ(Mtimes(), before) << "a Jira failure rewrote files";
 }
 
 TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {

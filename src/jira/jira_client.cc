@@ -1,0 +1,175 @@
+#include "jira/jira_client.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "util/http/curl_http_client.h"
+
+namespace slack_intel::jira {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kKeysPerQuery = 50;  // keeps the JQL short; Jira has a query-length limit
+constexpr int kMaxRateLimitWaits = 100;
+
+std::string BasicAuth(const std::string& email, const std::string& token) {
+  const std::string plain = email + ":" + token;
+  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(plain.data()),
+                                static_cast<int>(plain.size()));
+  out.resize(static_cast<size_t>(n));
+  return "Basic " + out;
+}
+
+std::optional<std::string> Text(const json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// A field that is an object with a name ("status": {"name": "Done"}), or a person.
+std::optional<std::string> Named(const json& fields, const char* name, const char* member) {
+  auto it = fields.find(name);
+  if (it == fields.end() || !it->is_object()) return std::nullopt;
+  return Text(*it, member);
+}
+
+Issue ParseIssue(const json& raw) {
+  Issue issue;
+  issue.key = Text(raw, "key").value_or("");
+  auto fields = raw.find("fields");
+  if (fields == raw.end() || !fields->is_object()) return issue;
+  issue.summary = Text(*fields, "summary");
+  issue.status = Named(*fields, "status", "name");
+  issue.type = Named(*fields, "issuetype", "name");
+  issue.priority = Named(*fields, "priority", "name");
+  issue.assignee = Named(*fields, "assignee", "displayName");
+  issue.reporter = Named(*fields, "reporter", "displayName");
+  issue.created = Text(*fields, "created");
+  issue.updated = Text(*fields, "updated");
+  if (auto labels = fields->find("labels"); labels != fields->end() && labels->is_array()) {
+    for (const json& label : *labels)
+      if (label.is_string()) issue.labels.push_back(label.get<std::string>());
+    std::sort(issue.labels.begin(), issue.labels.end());
+  }
+  return issue;
+}
+
+// The keys a 400 says do not exist: "An issue with key 'ABC-9' does not exist for field
+// 'key'." and "The issue key 'x' for field 'key' is invalid.".
+std::vector<std::string> RejectedKeys(const json& reply) {
+  std::vector<std::string> keys;
+  auto messages = reply.find("errorMessages");
+  if (messages == reply.end() || !messages->is_array()) return keys;
+  for (const json& message : *messages) {
+    if (!message.is_string()) continue;
+    const std::string text = message.get<std::string>();
+    const size_t open = text.find('\'');
+    const size_t close = open == std::string::npos ? open : text.find('\'', open + 1);
+    if (close != std::string::npos && (text.find("does not exist") != std::string::npos ||
+                                       text.find("is invalid") != std::string::npos)) {
+      keys.push_back(text.substr(open + 1, close - open - 1));
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+JiraClient::JiraClient(JiraClientOptions options)
+    : options_(std::move(options)),
+      http_(options_.make_http_client ? options_.make_http_client() : http::MakeCurlHttpClient()),
+      backoff_(options_.retry) {}
+
+JiraClient::~JiraClient() = default;
+
+Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
+  std::vector<Issue> issues;
+  std::string page_token;
+  int attempt = 0, waits = 0;
+  while (!keys.empty()) {
+    json body = {{"jql", fmt::format("key in ({})", fmt::join(keys, ","))},
+                 {"fields",
+                  {"summary", "status", "issuetype", "priority", "assignee", "reporter", "created",
+                   "updated", "labels"}},
+                 {"maxResults", 100}};
+    if (!page_token.empty()) body["nextPageToken"] = page_token;
+    http::Request request;
+    request.method = "POST";
+    request.url = options_.base_url + "/rest/api/3/search/jql";
+    request.headers = {{"authorization", BasicAuth(options_.email, options_.api_token)},
+                       {"content-type", "application/json"},
+                       {"accept", "application/json"}};
+    request.body = body.dump();
+    ++calls_;
+    auto sent = http_->Send(request);
+    const bool transient =
+        !sent.ok() ? sent.status().code() == StatusCode::kUnavailable : sent->status >= 500;
+    if (transient && ++attempt < std::max(1, options_.retry.max_attempts)) {
+      options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
+      continue;
+    }
+    if (!sent.ok()) return sent.status().WithContext("jira search");
+    if (sent->status == 429 && ++waits < kMaxRateLimitWaits) {
+      const auto retry_after = sent->header("retry-after");
+      const long seconds = retry_after ? std::strtol(retry_after->c_str(), nullptr, 10) : 1;
+      options_.clock->SleepFor(std::chrono::seconds(std::max(1L, seconds)));
+      continue;
+    }
+    if (sent->status == 401) {
+      return Status::Unauthenticated(
+          "jira search: HTTP 401 (check JIRA_EMAIL and JIRA_API_TOKEN: an Atlassian API token "
+          "of that account)");
+    }
+    if (sent->status == 403) {
+      return Status::PermissionDenied(
+          "jira search: HTTP 403 (the account may not browse these projects)");
+    }
+    const json reply = json::parse(sent->body, nullptr, false);
+    if (sent->status == 400) {
+      const std::vector<std::string> rejected = RejectedKeys(reply);
+      if (rejected.empty() || !page_token.empty()) {
+        return Status::InvalidArgument(
+            fmt::format("jira search: HTTP 400: {}", sent->body.substr(0, 300)));
+      }
+      std::erase_if(keys, [&](const std::string& k) {
+        return std::find(rejected.begin(), rejected.end(), k) != rejected.end();
+      });
+      spdlog::debug("jira: {} key(s) do not exist: {}", rejected.size(), fmt::join(rejected, ", "));
+      continue;
+    }
+    if (sent->status != 200) {
+      return Status::Unavailable(fmt::format("jira search: HTTP {}", sent->status));
+    }
+    auto list = reply.is_object() ? reply.find("issues") : reply.end();
+    if (!reply.is_object() || list == reply.end() || !list->is_array()) {
+      return Status::Corruption("jira search: the reply is not a search result");
+    }
+    for (const json& raw : *list) issues.push_back(ParseIssue(raw));
+    page_token = Text(reply, "nextPageToken").value_or("");
+    if (page_token.empty()) break;
+    attempt = 0;
+  }
+  return issues;
+}
+
+Result<std::vector<Issue>> JiraClient::FetchIssues(const std::vector<std::string>& keys) {
+  std::vector<Issue> issues;
+  for (size_t start = 0; start < keys.size(); start += kKeysPerQuery) {
+    std::vector<std::string> batch(
+        keys.begin() + static_cast<std::ptrdiff_t>(start),
+        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + kKeysPerQuery)));
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<Issue> found, Search(std::move(batch)));
+    for (Issue& issue : found) issues.push_back(std::move(issue));
+  }
+  return issues;
+}
+
+}  // namespace slack_intel::jira
