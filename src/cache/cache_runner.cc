@@ -84,8 +84,14 @@ Result<std::vector<slack::Channel>> SelectChannels(const std::vector<slack::Chan
 class CacheRun {
  public:
   CacheRun(const CacheSettings& settings, const Calendar& calendar, slack::SlackClient& client,
-           jira::JiraClient* jira, const std::function<void(const CacheEvent&)>& report)
-      : s_(settings), calendar_(calendar), client_(client), jira_(jira), report_(report) {}
+           jira::JiraClient* jira, const std::function<void(const CacheEvent&)>& report,
+           CacheProgress* progress)
+      : s_(settings),
+        calendar_(calendar),
+        client_(client),
+        jira_(jira),
+        report_(report),
+        progress_(progress ? progress : &own_progress_) {}
 
   Result<CacheSummary> Run();
 
@@ -100,12 +106,18 @@ class CacheRun {
   using DayTickets = std::map<std::string, Mentions>;  // key -> mentions
   Result<DayTickets> TicketsOf(const std::string& day);
   Status WriteJira();
+  void UpdateCallCounts() {
+    progress_->api_calls = client_.stats().calls;
+    progress_->rate_limited = client_.stats().rate_limited;
+  }
 
   const CacheSettings& s_;
   const Calendar& calendar_;
   slack::SlackClient& client_;
   jira::JiraClient* jira_;
   const std::function<void(const CacheEvent&)>& report_;
+  CacheProgress own_progress_;
+  CacheProgress* progress_;
   CacheSummary summary_;
   std::vector<std::string> days_;
   int64_t window_start_ = 0, window_end_ = 0;  // [start, end) in Unix seconds
@@ -148,6 +160,7 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
     }
     return history.status().WithContext("#" + channel.name);
   }
+  UpdateCallCounts();
   auto in_window = [&](const std::string& ts) {
     const int64_t seconds = TsSeconds(ts);
     return seconds >= window_start_ && seconds < window_end_;
@@ -163,6 +176,7 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
                           TsSeconds(parent.latest_reply) >= window_start_;
       if (!recent) continue;
       auto replies = client_.Replies(channel.id, parent.ts);
+      UpdateCallCounts();
       if (!replies.ok()) {
         if (replies.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
         return replies.status().WithContext("#" + channel.name);
@@ -203,6 +217,8 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
   }
   summary_.messages += written;
   ++summary_.channels;
+  ++progress_->channels_done;
+  progress_->messages += written;
   report_({CacheEvent::Kind::kChannelDone, channel.name, "", written, ""});
   return Status::OK();
 }
@@ -311,6 +327,7 @@ Result<CacheSummary> CacheRun::Run() {
                                client_.ListChannels(s_.include_archived));
   for (const slack::Channel& c : all) channel_names_[c.id] = c.name;
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> selected, SelectChannels(all, s_));
+  progress_->channels_total = static_cast<int64_t>(selected.size());
   for (const slack::Channel& channel : selected) SLACK_INTEL_RETURN_IF_ERROR(CacheChannel(channel));
   if (s_.jira) SLACK_INTEL_RETURN_IF_ERROR(WriteJira());
   summary_.api = client_.stats();
@@ -321,8 +338,9 @@ Result<CacheSummary> CacheRun::Run() {
 
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
                               slack::SlackClient& client, jira::JiraClient* jira,
-                              const std::function<void(const CacheEvent&)>& report) {
-  CacheRun run(settings, calendar, client, jira, report);
+                              const std::function<void(const CacheEvent&)>& report,
+                              CacheProgress* progress) {
+  CacheRun run(settings, calendar, client, jira, report, progress);
   return run.Run();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -39,6 +40,15 @@ struct CacheSummary {
   slack::SlackCallStats api;
 };
 
+// Counters a progress display may read at any time while a run goes on.
+struct CacheProgress {
+  std::atomic<int64_t> channels_total{0};
+  std::atomic<int64_t> channels_done{0};
+  std::atomic<int64_t> messages{0};
+  std::atomic<int64_t> api_calls{0};
+  std::atomic<int64_t> rate_limited{0};
+};
+
 // One thing `cache` did, for the log and --json.
 struct CacheEvent {
   enum class Kind { kChannelDone, kChannelSkipped, kFileWritten, kFileRemoved };
@@ -63,6 +73,7 @@ struct CacheEvent {
 // kCorruption for a partition file that cannot be read (nothing is overwritten).
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
                               slack::SlackClient& client, jira::JiraClient* jira,
-                              const std::function<void(const CacheEvent&)>& report);
+                              const std::function<void(const CacheEvent&)>& report,
+                              CacheProgress* progress = nullptr);
 
 }  // namespace slack_intel::cache

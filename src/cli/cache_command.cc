@@ -1,6 +1,7 @@
 #include "cli/cache_command.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cache/cache_runner.h"
+#include "cli/progress_line.h"
 #include "jira/jira_client.h"
 #include "util/redact.h"
 
@@ -42,6 +44,7 @@ CLI::App* SetUpCacheCommand(CLI::App& app, CacheOptions& options) {
       ->capture_default_str();
   cache->add_flag("--no-jira", options.no_jira, "Do not write raw/jira partitions");
   cache->add_flag("--include-archived", options.include_archived, "Also cache archived channels");
+  cache->add_flag("--no-progress", options.no_progress, "No progress line on the terminal");
   cache->add_flag("--json", options.json, "One JSON object per line on stdout");
   return cache;
 }
@@ -101,24 +104,36 @@ Status RunCache(const CacheOptions& options) {
 
   const bool json = options.json;
   const bool quiet = options.quiet;
-  auto summary =
-      cache::RunCache(settings, calendar, client, jira.get(), [&](const cache::CacheEvent& e) {
-        using Kind = cache::CacheEvent::Kind;
-        if (json) {
-          static constexpr const char* kNames[] = {"channel_done", "channel_skipped",
-                                                   "file_written", "file_removed"};
-          nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
-          if (!e.channel.empty()) line["channel"] = e.channel;
-          if (!e.path.empty()) line["path"] = e.path;
-          if (e.kind == Kind::kChannelDone) line["messages"] = e.messages;
-          if (!e.reason.empty()) line["reason"] = e.reason;
-          fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        } else if (e.kind == Kind::kChannelSkipped) {
-          fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
-        } else if (!quiet && e.kind == Kind::kChannelDone) {
-          fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
-        }
-      });
+  cache::CacheProgress progress;
+  ProgressLine progress_line(
+      [&](double elapsed) {
+        const auto seconds = static_cast<int64_t>(elapsed);
+        return fmt::format("channels {}/{}  messages {}  API calls {}  rate-limited {}  {}:{:02}",
+                           progress.channels_done.load(), progress.channels_total.load(),
+                           progress.messages.load(), progress.api_calls.load(),
+                           progress.rate_limited.load(), seconds / 60, seconds % 60);
+      },
+      !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
+  auto print = [&](const cache::CacheEvent& e) {
+    using Kind = cache::CacheEvent::Kind;
+    if (json) {
+      static constexpr const char* kNames[] = {"channel_done", "channel_skipped", "file_written",
+                                               "file_removed"};
+      nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
+      if (!e.channel.empty()) line["channel"] = e.channel;
+      if (!e.path.empty()) line["path"] = e.path;
+      if (e.kind == Kind::kChannelDone) line["messages"] = e.messages;
+      if (!e.reason.empty()) line["reason"] = e.reason;
+      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else if (e.kind == Kind::kChannelSkipped) {
+      fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
+    } else if (!quiet && e.kind == Kind::kChannelDone) {
+      fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
+    }
+  };
+  auto summary = cache::RunCache(
+      settings, calendar, client, jira.get(),
+      [&](const cache::CacheEvent& e) { progress_line.Print([&] { print(e); }); }, &progress);
   if (!summary.ok())
     return Status(summary.status().code(), RedactSecrets(summary.status().message()));
   if (json) {

@@ -27,6 +27,7 @@ struct CacheOptions {
   int thread_lookback = 30;                    // --thread-lookback DAYS
   bool no_jira = false;                        // --no-jira
   bool include_archived = false;               // --include-archived
+  bool no_progress = false;                    // --no-progress
   bool json = false;                           // --json
   bool quiet = false;                          // the global --quiet
 };

@@ -29,16 +29,16 @@ std::string FormatProgress(uint64_t files_done, uint64_t files_total, uint64_t b
                      Megabytes(bytes_done), Megabytes(bytes_total), Megabytes(rate), eta);
 }
 
-ProgressLine::ProgressLine(const sync::SyncProgress& progress, bool enabled) : progress_(progress) {
+ProgressLine::ProgressLine(std::function<std::string(double elapsed_seconds)> render, bool enabled)
+    : render_(std::move(render)) {
   if (!enabled) return;
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stop_; })) {
-      if (progress_.files_total == 0) continue;  // still listing and comparing
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-      const std::string line = FormatProgress(progress_.files_done, progress_.files_total,
-                                              progress_.bytes_done, progress_.bytes_total, elapsed);
+      const std::string line = render_(elapsed);
+      if (line.empty()) continue;
       std::fprintf(stderr, "\r\033[K%s", line.c_str());
       std::fflush(stderr);
       drawn_ = true;

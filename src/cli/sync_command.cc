@@ -163,8 +163,13 @@ Status RunSync(const SyncOptions& options) {
   const bool quiet = options.quiet;
   const bool json = options.json;
   sync::SyncProgress progress;
-  ProgressLine progress_line(progress,
-                             !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
+  ProgressLine progress_line(
+      [&](double elapsed) -> std::string {
+        if (progress.files_total == 0) return "";  // still listing and comparing
+        return FormatProgress(progress.files_done, progress.files_total, progress.bytes_done,
+                              progress.bytes_total, elapsed);
+      },
+      !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
   auto print = [&](const sync::SyncEvent& event) {
     if (json) {
       nlohmann::ordered_json line = {{"action", event.KindName()}, {"dry_run", event.dry_run}};

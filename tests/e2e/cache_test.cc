@@ -266,6 +266,18 @@ TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
   ProcessResult run = Cache({"--since", "2016-01-01", "--until", "2016-04-30"});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   EXPECT_EQ(CachedCounts(), ExpectedCounts(kFixture));
+  EXPECT_GT(Summary(run)["rate_limited"].get<int>(), 0);
+
+  // On a terminal (script(1) provides one) a progress line shows while the limits are waited out.
+  ProcessResult tty = RunProcess(
+      {"script", "-qec",
+       "'" + std::string(SLACK_INTEL_BIN_PATH) + "' cache --cache-path '" + cache_.string() +
+           "' --since 2016-01-01 --until 2016-04-30",
+       "/dev/null"},
+      {{"SLACK_TOKEN", "xoxb-standin-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}});
+  ASSERT_EQ(tty.exit_code, 0) << tty.stdout_text;
+  EXPECT_NE(tty.stdout_text.find("\r\033[Kchannels "), std::string::npos) << tty.stdout_text;
+  EXPECT_NE(tty.stdout_text.find("API calls"), std::string::npos);
 }
 
 TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {
