@@ -47,7 +47,7 @@ SLACK_URL="$(grep -o 'http://127.0.0.1:[0-9]*' "$SLACK_LOG")"
 echo "   Slack stand-in on $SLACK_URL/api"
 
 step "4. slack-intel cache --days 30"
-SLACK_TOKEN=xoxb-standin-token SLACK_API_URL="$SLACK_URL/api" \
+SLACK_TOKEN=standin-slack-token SLACK_API_URL="$SLACK_URL/api" \
   "$BIN" cache --days 30 --cache-path "$DEMO/cache" --include-archived
 
 step "5. slack-intel sync --bucket demo-slack-data --endpoint-url $S3_ENDPOINT"

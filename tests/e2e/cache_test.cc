@@ -69,7 +69,7 @@ class CacheE2E : public ::testing::Test {
   }
 
   ProcessResult Cache(std::vector<std::string> extra = {},
-                      const std::string& token = "xoxb-standin-token",
+                      const std::string& token = "standin-slack-token",
                       const std::string& jira_token = "jira-standin-token") {
     std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
                                      "--json"};
@@ -252,7 +252,7 @@ TEST_F(CacheE2E, JiraFieldsAreFetchedForTheMentionedTicketsAndAFailureKeepsWhatW
   EXPECT_EQ(rows[0]["no_status"], rows[0]["bare"]);
 
   const auto before = Mtimes();
-  ProcessResult rejected = Cache(window, "xoxb-standin-token", "wrong-jira-token");
+  ProcessResult rejected = Cache(window, "standin-slack-token", "wrong-jira-token");
   EXPECT_EQ(rejected.exit_code, 1);
   EXPECT_NE(rejected.stderr_text.find("JIRA_API_TOKEN"), std::string::npos) << rejected.stderr_text;
   EXPECT_EQ(rejected.stderr_text.find("wrong-jira-token"), std::string::npos) << "token leaked";
@@ -274,7 +274,7 @@ TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
        "'" + std::string(SLACK_INTEL_BIN_PATH) + "' cache --cache-path '" + cache_.string() +
            "' --since 2016-01-01 --until 2016-04-30",
        "/dev/null"},
-      {{"SLACK_TOKEN", "xoxb-standin-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}});
+      {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}});
   ASSERT_EQ(tty.exit_code, 0) << tty.stdout_text;
   EXPECT_NE(tty.stdout_text.find("\r\033[Kchannels "), std::string::npos) << tty.stdout_text;
   EXPECT_NE(tty.stdout_text.find("API calls"), std::string::npos);
@@ -282,10 +282,10 @@ TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
 
 TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {
   StartSlack(kFixture, {"--not-member", "traveling-sailor"});
-  ProcessResult bad_token = Cache({"--days", "3"}, "xoxb-wrong");
+  ProcessResult bad_token = Cache({"--days", "3"}, "standin-wrong-token");
   EXPECT_EQ(bad_token.exit_code, 1);
   EXPECT_NE(bad_token.stderr_text.find("invalid_auth"), std::string::npos) << bad_token.stderr_text;
-  EXPECT_EQ(bad_token.stderr_text.find("xoxb-wrong"), std::string::npos) << "token leaked";
+  EXPECT_EQ(bad_token.stderr_text.find("standin-wrong-token"), std::string::npos) << "token leaked";
 
   ProcessResult missing = Cache({"--days", "3", "--channels", "no-such-channel"});
   EXPECT_EQ(missing.exit_code, 1);

@@ -6,70 +6,21 @@
 // verifier itself is also checked against AWS's published SigV4 worked example.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import aws4 from 'aws4';
+import { request, startServer } from './test-support.mjs';
 import {
   buildCanonicalRequest, buildStringToSign, computeSignature, sha256Hex, signingKey,
 } from './sigv4.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2024-05-01T12:00:00Z';
 const NOW_MS = Date.parse(NOW);
 const NOW_AMZ = '20240501T120000Z';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'aws-standins-'));
 after(() => rmSync(tempDir, { recursive: true, force: true }));
-
-async function startServer(script, args = [], env = {}) {
-  const child = spawn(process.execPath, [path.join(HERE, script), ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const port = await new Promise((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${stderr}`)), 10000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}: ${stderr}`));
-    });
-  });
-  return {
-    port,
-    stderr: () => stderr,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
-function request(port, { method = 'GET', path: target = '/', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers,
-        body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
 
 function xmlTag(xml, name) {
   return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];

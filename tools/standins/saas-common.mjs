@@ -4,6 +4,7 @@
 //
 // Everything here is test-only. Tokens never reach stdout or stderr.
 import { parseArgs } from 'node:util';
+import { usageError } from './aws-common.mjs';
 
 // Parses argv against `options` (util.parseArgs shapes). On a bad flag prints `usage` and exits 2,
 // the CLI convention for usage errors; --help prints usage and exits 0.
@@ -23,10 +24,7 @@ export function parseFlags(options, usage, argv = process.argv.slice(2)) {
   return values;
 }
 
-export function usageError(message, usage) {
-  process.stderr.write(`${message}\n${usage}`);
-  process.exit(2);
-}
+export { usageError };
 
 // A non-negative number flag ("100", "0.05"); `fallback` when absent; exits 2 on garbage.
 export function numberFlag(values, name, fallback, usage) {

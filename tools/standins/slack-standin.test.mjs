@@ -13,7 +13,7 @@ import { STANDINS_DIR, request, startServer } from './test-support.mjs';
 
 const FIXTURE = path.resolve(STANDINS_DIR, '../../../shared/fixtures/slack-export-viewer-testarchive');
 const GENERATOR = path.resolve(STANDINS_DIR, '../workspace-gen/generate.mjs');
-const TOKEN = 'xoxb-standin-token';
+const TOKEN = 'standin-slack-token';
 const tempDir = mkdtempSync(path.join(tmpdir(), 'slack-standin-'));
 const GENERATED = path.join(tempDir, 'ws');
 after(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -99,7 +99,7 @@ describe('slack.mjs serving the real fixture export', () => {
     const missing = await call(srv.port, 'auth.test', {}, { token: null });
     assert.equal(missing.status, 200);
     assert.deepEqual(missing.json, { ok: false, error: 'not_authed' });
-    const wrong = await call(srv.port, 'auth.test', {}, { token: 'xoxb-wrong' });
+    const wrong = await call(srv.port, 'auth.test', {}, { token: 'standin-wrong-token' });
     assert.deepEqual(wrong.json, { ok: false, error: 'invalid_auth' });
     const ok = await call(srv.port, 'auth.test');
     assert.equal(ok.json.ok, true);
@@ -195,7 +195,7 @@ describe('slack.mjs serving a generated workspace', () => {
   before(async () => {
     ex = readExport(GENERATED);
     srv = await startServer('slack.mjs', ['--export', GENERATED, '--not-member', 'random',
-      '--revoked-token', 'xoxb-revoked']);
+      '--revoked-token', 'standin-revoked-token']);
   });
   after(() => srv.stop());
 
@@ -303,7 +303,7 @@ describe('slack.mjs serving a generated workspace', () => {
     const random = ex.convs.find((c) => c.raw.name === 'random');
     assert.deepEqual((await call(srv.port, 'conversations.history', { channel: random.raw.id })).json,
       { ok: false, error: 'not_in_channel' });
-    assert.deepEqual((await call(srv.port, 'auth.test', {}, { token: 'xoxb-revoked' })).json,
+    assert.deepEqual((await call(srv.port, 'auth.test', {}, { token: 'standin-revoked-token' })).json,
       { ok: false, error: 'token_revoked' });
   });
 

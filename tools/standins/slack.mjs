@@ -32,7 +32,7 @@
 //
 // Flags:
 //   --export DIR             the export folder to serve (required)
-//   --token TOKEN            the accepted token (default $SLACK_STANDIN_TOKEN or xoxb-standin-token)
+//   --token TOKEN            the accepted token (default $SLACK_STANDIN_TOKEN or standin-slack-token)
 //   --revoked-token TOKEN    a token answered with token_revoked
 //   --rate-scale X           tier limits x X per window (Tier 2: 20, Tier 3: 50, Tier 4: 100);
 //                            0 = unlimited (the default)
@@ -89,7 +89,7 @@ if (!existsSync(path.join(flags.export, 'channels.json'))) {
 const nonMarketplace = Boolean(flags['non-marketplace']);
 const config = {
   exportDir: flags.export,
-  token: flags.token ?? process.env.SLACK_STANDIN_TOKEN ?? 'xoxb-standin-token',
+  token: flags.token ?? process.env.SLACK_STANDIN_TOKEN ?? 'standin-slack-token',
   revokedToken: flags['revoked-token'],
   rateScale: numberFlag(flags, 'rate-scale', 0, USAGE),
   windowMs: numberFlag(flags, 'rate-window-seconds', 60, USAGE) * 1000,
