@@ -3,11 +3,13 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli/command_line.h"
+#include "config/config_file.h"
 #include "util/logging.h"
 #include "util/redact.h"
 
@@ -25,6 +27,14 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 2);
   slack_intel::cli::CommandLine command_line;
   CLI::App& app = command_line.app();
+  // The config file supplies the flags' defaults, so it is read before they are parsed.
+  auto config =
+      slack_intel::config::LoadConfigFile(slack_intel::config::ConfigPathFromArgs(argc, argv));
+  if (!config.ok()) {
+    fmt::print(stderr, "slack-intel: {}\n", config.status().message());
+    return kExitUsage;
+  }
+  command_line.ApplyConfig(*config);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -45,6 +55,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   slack_intel::SetUpLogging(command_line.verbosity());
+  for (const std::string& warning : config->warnings) spdlog::warn("{}", warning);
   const slack_intel::Status status = command_line.Run();
   if (!status.ok()) {
     // Last line of defence: no secret reaches the terminal even if some layer echoed one.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -49,13 +50,26 @@ CLI::App* SetUpCacheCommand(CLI::App& app, CacheOptions& options) {
   return cache;
 }
 
+namespace {
+
+// The environment's value, else the config file's, else "".
+std::string Setting(std::initializer_list<const char*> names,
+                    const std::optional<std::string>& configured) {
+  for (const char* name : names) {
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
+  }
+  return configured.value_or("");
+}
+
+}  // namespace
+
 Status RunCache(const CacheOptions& options) {
-  const char* token = std::getenv("SLACK_TOKEN");
-  if (token == nullptr || *token == '\0') token = std::getenv("SLACK_BOT_TOKEN");
-  if (token == nullptr || *token == '\0') {
+  const std::string token = Setting({"SLACK_TOKEN", "SLACK_BOT_TOKEN"}, options.config.slack_token);
+  if (token.empty()) {
     return Status::InvalidArgument(
-        "no Slack token: export SLACK_TOKEN=xoxb-... (a bot token with channels:history, "
-        "groups:history, channels:read, groups:read and users:read)");
+        "no Slack token: export SLACK_TOKEN=xoxb-... or set slack.token in .slack-intel.yaml "
+        "(a bot token with channels:history, groups:history, channels:read, groups:read and "
+        "users:read)");
   }
   SLACK_INTEL_ASSIGN_OR_RETURN(cache::Calendar calendar,
                                cache::Calendar::ForZone(options.timezone));
@@ -81,7 +95,8 @@ Status RunCache(const CacheOptions& options) {
   settings.jira = !options.no_jira;
 
   slack::SlackClientOptions client_options;
-  if (const char* url = std::getenv("SLACK_API_URL"); url != nullptr && *url != '\0') {
+  if (const std::string url = Setting({"SLACK_API_URL"}, options.config.slack_api_url);
+      !url.empty()) {
     client_options.base_url = url;
     while (client_options.base_url.ends_with("/")) client_options.base_url.pop_back();
   }
@@ -90,10 +105,10 @@ Status RunCache(const CacheOptions& options) {
 
   // Jira fields when all three are set (JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN).
   std::unique_ptr<jira::JiraClient> jira;
-  const char* jira_url = std::getenv("JIRA_URL");
-  const char* jira_email = std::getenv("JIRA_EMAIL");
-  const char* jira_token = std::getenv("JIRA_API_TOKEN");
-  if (jira_url && *jira_url && jira_email && *jira_email && jira_token && *jira_token) {
+  const std::string jira_url = Setting({"JIRA_URL"}, options.config.jira_url);
+  const std::string jira_email = Setting({"JIRA_EMAIL"}, options.config.jira_email);
+  const std::string jira_token = Setting({"JIRA_API_TOKEN"}, options.config.jira_api_token);
+  if (!jira_url.empty() && !jira_email.empty() && !jira_token.empty()) {
     jira::JiraClientOptions jira_options;
     jira_options.base_url = jira_url;
     while (jira_options.base_url.ends_with("/")) jira_options.base_url.pop_back();

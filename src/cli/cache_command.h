@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config_file.h"
 #include "util/status.h"
 
 namespace CLI {
@@ -30,6 +31,7 @@ struct CacheOptions {
   bool no_progress = false;                    // --no-progress
   bool json = false;                           // --json
   bool quiet = false;                          // the global --quiet
+  config::ConfigFile config;                   // tokens and URLs when the environment has none
 };
 
 // Registers the `cache` subcommand on `app`, binding its flags to `options`.

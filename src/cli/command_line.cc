@@ -18,6 +18,9 @@ CommandLine::CommandLine()
   app.fallthrough();
   app.add_flag("-v,--verbose", verbose_count_, "More detail on stderr (repeat for debug)");
   app.add_flag("-q,--quiet", quiet_, "Errors only on stderr");
+  app.add_option("--config", config_path_,
+                 "Settings file (default: ./.slack-intel.yaml, then "
+                 "~/.config/slack-intel/config.yaml; see docs/config.md)");
   app.require_subcommand(0, 1);  // none chosen: main() reports it
   cache_ = SetUpCacheCommand(app, cache_options_);
   import_ = SetUpImportCommand(app, import_options_);
@@ -34,6 +37,23 @@ Verbosity CommandLine::verbosity() const {
   if (verbose_count_ >= 2) return Verbosity::kDebug;
   if (verbose_count_ == 1) return Verbosity::kVerbose;
   return Verbosity::kNormal;
+}
+
+void CommandLine::ApplyConfig(const config::ConfigFile& config) {
+  auto set = [](const std::optional<std::string>& value, auto& option) {
+    if (value) option = *value;
+  };
+  set(config.cache_path, sync_options_.cache_path);
+  set(config.cache_path, cache_options_.cache_path);
+  set(config.cache_path, import_options_.cache_path);
+  set(config.timezone, cache_options_.timezone);
+  set(config.bucket, sync_options_.bucket);
+  set(config.prefix, sync_options_.prefix);
+  set(config.region, sync_options_.region);
+  set(config.profile, sync_options_.profile);
+  set(config.endpoint_url, sync_options_.endpoint_url);
+  if (config.bucket) sync_->get_option("--bucket")->required(false);
+  cache_options_.config = config;
 }
 
 bool CommandLine::has_command() const { return !app_->get_subcommands().empty(); }

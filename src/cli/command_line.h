@@ -6,6 +6,7 @@
 #include "cli/import_command.h"
 #include "cli/inspect_command.h"
 #include "cli/sync_command.h"
+#include "config/config_file.h"
 #include "util/logging.h"
 #include "util/status.h"
 
@@ -35,6 +36,10 @@ class CommandLine {
   // Whether argv named a subcommand. REQUIRES: parsing succeeded.
   bool has_command() const;
 
+  // Makes the config file's settings the defaults of the flags they name (so a flag given on
+  // the command line still wins). REQUIRES: called before parsing.
+  void ApplyConfig(const config::ConfigFile& config);
+
   // Runs the subcommand that was parsed and returns its status.
   // REQUIRES: parsing succeeded and has_command().
   Status Run() const;
@@ -48,6 +53,7 @@ class CommandLine {
  private:
   std::unique_ptr<CLI::App> app_;
   int verbose_count_ = 0;
+  std::string config_path_;  // --config; read by main() before parsing (ConfigPathFromArgs)
   bool quiet_ = false;
   SyncOptions sync_options_;
   CacheOptions cache_options_;

@@ -8,6 +8,8 @@
 
 #include "util/result.h"
 
+struct stat;
+
 namespace slack_intel::sync {
 
 // What identifies one version of a file on disk without reading it (git's index uses the same):
@@ -41,6 +43,8 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
 // (kInvalidArgument, naming the key) any key that could write outside the cache or into its
 // state: absolute, with backslashes, with "", "." or ".." segments, hidden or temporary names.
 Result<std::string> CacheRelativePathForKey(std::string_view key);
+
+FileStamp FileStampOf(const struct stat& st);
 
 // The file's stamp (lstat). Errors: kIOError, kNotFound.
 Result<FileStamp> StatFile(const std::filesystem::path& path);

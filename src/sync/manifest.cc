@@ -3,106 +3,179 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
+#include <array>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.h"
-#include "util/atomic_file.h"
 
 namespace slack_intel::sync {
 namespace {
 
 constexpr std::string_view kFormat = "slack-intel sync manifest";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
+constexpr size_t kFields = 9;
+
+// Fields are tab-separated; '%', tab, CR and LF inside one are %-escaped (keys are file names).
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (c == '%' || c == '\t' || c == '\n' || c == '\r') {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+}
+
+std::optional<std::string> Unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    unsigned value = 0;
+    if (i + 2 >= text.size()) return std::nullopt;
+    auto [end, error] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+    if (error != std::errc() || end != text.data() + i + 3) return std::nullopt;
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
+
+template <typename Int>
+bool ParseInt(std::string_view text, Int& value) {
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view line) {
+  std::array<std::string_view, kFields> f;
+  size_t start = 0;
+  for (size_t i = 0; i < kFields; ++i) {
+    const size_t tab = line.find('\t', start);
+    if ((tab == std::string_view::npos) != (i + 1 == kFields)) return std::nullopt;
+    f[i] = line.substr(start, tab == std::string_view::npos ? line.npos : tab - start);
+    start = tab + 1;
+  }
+  std::pair<std::string, ManifestEntry> row;
+  ManifestEntry& e = row.second;
+  auto key = Unescape(f[0]);
+  auto md5 = Unescape(f[5]);
+  auto multipart = Unescape(f[6]);
+  auto remote = Unescape(f[8]);
+  if (!key || !md5 || !multipart || !remote || !ParseInt(f[1], e.stamp.size_bytes) ||
+      !ParseInt(f[2], e.stamp.mtime_ns) || !ParseInt(f[3], e.stamp.ctime_ns) ||
+      !ParseInt(f[4], e.stamp.inode) || !ParseInt(f[7], e.part_size)) {
+    return std::nullopt;
+  }
+  row.first = std::move(*key);
+  e.md5_hex = std::move(*md5);
+  e.multipart_etag = std::move(*multipart);
+  e.remote_etag = std::move(*remote);
+  return row;
+}
+
+bool HeaderOk(std::istream& in, const std::filesystem::path& path) {
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  const auto header = nlohmann::json::parse(line, nullptr, false);
+  if (header.is_object() && header.value("format", "") == kFormat &&
+      header.value("version", 0) == kVersion) {
+    return true;
+  }
+  spdlog::warn("ignoring {}: not a version {} sync manifest (files will be hashed again)",
+               path.string(), kVersion);
+  return false;
+}
 
 }  // namespace
 
-std::filesystem::path Manifest::PathFor(const std::filesystem::path& cache_path,
-                                        const std::string& endpoint, const std::string& bucket,
-                                        const std::string& prefix, const std::string& suffix) {
+std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
+                                    const std::string& endpoint, const std::string& bucket,
+                                    const std::string& prefix, const std::string& suffix) {
   const std::string id =
       aws::HexEncode(aws::Sha256(fmt::format("{}\n{}\n{}", endpoint, bucket, prefix)))
           .substr(0, 16);
   return cache_path / ".slack-intel" / "sync" / fmt::format("{}-{}.{}", bucket, id, suffix);
 }
 
-// One JSON value per line: a header object, then [key, size, mtime_ns, ctime_ns, inode, md5,
-// multipart_etag, part_size, remote_etag] per file.
-void Manifest::Load(const std::filesystem::path& path) {
+ManifestReader::ManifestReader(const std::filesystem::path& path) : path_(path), in_(path) {
+  if (!in_) return;  // the first run for this destination
+  if (HeaderOk(in_, path_)) Advance();
+}
+
+bool ManifestReader::Advance() {
+  std::optional<std::string> previous;
+  if (current_) previous = std::move(current_->first);
+  current_.reset();
+  if (!std::getline(in_, line_)) return false;
+  auto row = ParseLine(line_);
+  if (!row || (previous && row->first <= *previous)) {
+    spdlog::warn("ignoring {} from a damaged line on (files will be hashed again)", path_.string());
+    in_.setstate(std::ios::eofbit);
+    return false;
+  }
+  current_ = std::move(row);
+  return true;
+}
+
+std::optional<ManifestEntry> ManifestReader::Find(std::string_view key) {
+  while (current_ && current_->first < key) {
+    ++dropped_;
+    Advance();
+  }
+  if (!current_ || current_->first != key) return std::nullopt;
+  ManifestEntry entry = std::move(current_->second);
+  Advance();
+  return entry;
+}
+
+uint64_t ManifestReader::Dropped(bool to_end) {
+  while (to_end && current_) {
+    ++dropped_;
+    Advance();
+  }
+  return dropped_;
+}
+
+std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path& path,
+                                                    size_t every) {
+  std::vector<std::string> keys;
   std::ifstream in(path);
-  if (!in) return;  // first run for this destination
-  std::map<std::string, ManifestEntry> entries;
+  if (!in || every == 0) return keys;
   std::string line;
-  try {
-    if (!std::getline(in, line)) return;
-    const auto header = nlohmann::json::parse(line);
-    if (header.value("format", "") != kFormat || header.value("version", 0) != kVersion) {
-      spdlog::warn("ignoring {}: not a version {} sync manifest", path.string(), kVersion);
-      return;
-    }
-    while (std::getline(in, line)) {
-      const auto row = nlohmann::json::parse(line);
-      ManifestEntry e;
-      e.stamp = {row.at(1).get<uint64_t>(), row.at(2).get<int64_t>(), row.at(3).get<int64_t>(),
-                 row.at(4).get<uint64_t>()};
-      e.md5_hex = row.at(5).get<std::string>();
-      e.multipart_etag = row.at(6).get<std::string>();
-      e.part_size = row.at(7).get<uint64_t>();
-      e.remote_etag = row.at(8).get<std::string>();
-      entries[row.at(0).get<std::string>()] = std::move(e);
-    }
-  } catch (const nlohmann::json::exception& e) {
-    spdlog::warn("ignoring {}: {} (files will be hashed again)", path.string(), e.what());
-    return;
+  if (!std::getline(in, line)) return keys;  // the header; Find() checks it
+  for (size_t i = 0; std::getline(in, line); ++i) {
+    if (i % every != 0) continue;
+    auto key = Unescape(std::string_view(line).substr(0, line.find('\t')));
+    if (!key || (!keys.empty() && *key <= keys.back())) break;
+    keys.push_back(std::move(*key));
   }
-  std::lock_guard lock(mutex_);
-  entries_ = std::move(entries);
+  return keys;
 }
 
-std::optional<ManifestEntry> Manifest::Find(const std::string& key) const {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return std::nullopt;
-  return it->second;
+Result<ManifestWriter> ManifestWriter::Open(const std::filesystem::path& path) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, AtomicFileWriter::Open(path));
+  SLACK_INTEL_RETURN_IF_ERROR(
+      file.Append(nlohmann::json{{"format", kFormat}, {"version", kVersion}}.dump() + "\n"));
+  return ManifestWriter(std::move(file));
 }
 
-void Manifest::Set(const std::string& key, ManifestEntry entry) {
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = entries_.try_emplace(key, entry);
-  if (!inserted && it->second == entry) return;
-  it->second = std::move(entry);
-  dirty_ = true;
-}
-
-bool Manifest::dirty() const {
-  std::lock_guard lock(mutex_);
-  return dirty_;
-}
-
-void Manifest::Retain(const std::function<bool(const std::string& key)>& keep) {
-  std::lock_guard lock(mutex_);
-  if (std::erase_if(entries_, [&](const auto& item) { return !keep(item.first); }) > 0)
-    dirty_ = true;
-}
-
-size_t Manifest::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
-
-Status Manifest::Save(const std::filesystem::path& path) const {
-  std::string text = nlohmann::json{{"format", kFormat}, {"version", kVersion}}.dump() + "\n";
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [key, e] : entries_) {
-      nlohmann::json row = {key,           e.stamp.size_bytes, e.stamp.mtime_ns, e.stamp.ctime_ns,
-                            e.stamp.inode, e.md5_hex,          e.multipart_etag, e.part_size,
-                            e.remote_etag};
-      // Keys are UTF-8 in practice; 'replace' keeps a stray byte from failing the save.
-      text += row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    }
-  }
-  return WriteFileAtomically(path, text);
+Status ManifestWriter::Add(std::string_view key, const ManifestEntry& e) {
+  line_.clear();
+  AppendEscaped(line_, key);
+  fmt::format_to(std::back_inserter(line_), "\t{}\t{}\t{}\t{}\t", e.stamp.size_bytes,
+                 e.stamp.mtime_ns, e.stamp.ctime_ns, e.stamp.inode);
+  AppendEscaped(line_, e.md5_hex);
+  line_ += '\t';
+  AppendEscaped(line_, e.multipart_etag);
+  fmt::format_to(std::back_inserter(line_), "\t{}\t", e.part_size);
+  AppendEscaped(line_, e.remote_etag);
+  line_ += '\n';
+  return file_.Append(line_);
 }
 
 }  // namespace slack_intel::sync

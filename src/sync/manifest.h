@@ -2,13 +2,14 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
-#include <map>
-#include <mutex>
+#include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sync/local_files.h"
+#include "util/atomic_file.h"
 #include "util/result.h"
 
 namespace slack_intel::sync {
@@ -20,39 +21,54 @@ struct ManifestEntry {
   std::string multipart_etag;  // the ETag a multipart upload with `part_size` gives; "" if unknown
   uint64_t part_size = 0;
   std::string remote_etag;  // the object's ETag when it was last seen holding this content
+
   bool operator==(const ManifestEntry&) const = default;
 };
 
-// A cache of file hashes, one per endpoint/bucket/prefix, so a file whose stamp has not
-// changed since the last run is not read again. Only ever a hint: a missing, stale or corrupt
-// manifest costs re-hashing, never a wrong decision. Thread-safe.
-class Manifest {
+// <cache>/.slack-intel/sync/<bucket>-<hash of endpoint, bucket and prefix>.<suffix>: one
+// manifest (and multipart journal) per destination.
+std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
+                                    const std::string& endpoint, const std::string& bucket,
+                                    const std::string& prefix, const std::string& suffix);
+
+// Reads a manifest front to back while sync walks the keys in the same order, so it never
+// sits in memory whole. Only ever a hint: a missing, foreign or damaged file (logged) reads as
+// empty from the damage on, which costs re-hashing, never a wrong decision.
+class ManifestReader {
  public:
-  // <cache>/.slack-intel/sync/<bucket>-<hash of endpoint, bucket and prefix>.<suffix>
-  static std::filesystem::path PathFor(const std::filesystem::path& cache_path,
-                                       const std::string& endpoint, const std::string& bucket,
-                                       const std::string& prefix, const std::string& suffix);
+  explicit ManifestReader(const std::filesystem::path& path);
 
-  // Reads what `path` holds; a missing or unreadable file (logged) leaves it empty: never
-  // an error.
-  void Load(const std::filesystem::path& path);
+  // The entry recorded for `key`. Keys must come in ascending byte order; entries passed over
+  // were not asked for and count as dropped.
+  std::optional<ManifestEntry> Find(std::string_view key);
+  // Entries passed over so far, or with `to_end`, also those after the last key asked for.
+  uint64_t Dropped(bool to_end);
 
-  // What was last recorded for `key`, whatever file version it was.
-  std::optional<ManifestEntry> Find(const std::string& key) const;
-  void Set(const std::string& key, ManifestEntry entry);
-  // Keeps only the keys for which `keep` is true.
-  void Retain(const std::function<bool(const std::string& key)>& keep);
-  size_t size() const;
-  // Whether anything changed since Load(): a no-op sync does not rewrite the file.
-  bool dirty() const;
-
-  // Atomically (temp file + rename), creating the folder.
-  Status Save(const std::filesystem::path& path) const;
+  // Every `every`-th key of the manifest at `path`, from the first: where a parallel listing
+  // can cut the key space. Empty when there is no manifest.
+  static std::vector<std::string> SampleKeys(const std::filesystem::path& path, size_t every);
 
  private:
-  mutable std::mutex mutex_;  // guards entries_
-  std::map<std::string, ManifestEntry> entries_;
-  bool dirty_ = false;
+  bool Advance();  // reads the next line into current_; false at the end or on damage
+
+  std::filesystem::path path_;
+  std::ifstream in_;
+  std::optional<std::pair<std::string, ManifestEntry>> current_;
+  std::string line_;
+  uint64_t dropped_ = 0;
+};
+
+// Writes a manifest in ascending key order through an AtomicFileWriter.
+class ManifestWriter {
+ public:
+  static Result<ManifestWriter> Open(const std::filesystem::path& path);
+  Status Add(std::string_view key, const ManifestEntry& entry);
+  Status Commit() { return file_.Commit(); }  // otherwise dropping the writer discards it
+
+ private:
+  explicit ManifestWriter(AtomicFileWriter file) : file_(std::move(file)) {}
+  AtomicFileWriter file_;
+  std::string line_;
 };
 
 }  // namespace slack_intel::sync

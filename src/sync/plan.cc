@@ -17,6 +17,8 @@ bool SourceIsNewer(const LocalFile& local, const s3::ObjectSummary& remote, Dire
   return direction == Direction::kPush ? local_s > remote_s : remote_s > local_s;
 }
 
+}  // namespace
+
 ActionKind Judge(const LocalFile& local, const s3::ObjectSummary& remote,
                  const PlanOptions& options) {
   if (local.stamp.size_bytes != remote.size_bytes) return ActionKind::kTransfer;
@@ -30,32 +32,6 @@ ActionKind Judge(const LocalFile& local, const s3::ObjectSummary& remote,
       return ActionKind::kCompare;
   }
   return ActionKind::kTransfer;
-}
-
-}  // namespace
-
-std::vector<Action> MakePlan(const std::vector<LocalFile>& local,
-                             const std::vector<s3::ObjectSummary>& remote,
-                             const PlanOptions& options) {
-  const bool push = options.direction == Direction::kPush;
-  std::vector<Action> plan;
-  size_t l = 0, r = 0;
-  while (l < local.size() || r < remote.size()) {
-    if (r == remote.size() || (l < local.size() && local[l].key < remote[r].key)) {
-      const ActionKind kind = push ? ActionKind::kTransfer : ActionKind::kDelete;
-      if (push || options.delete_removed) plan.push_back({kind, &local[l], nullptr});
-      ++l;
-    } else if (l == local.size() || remote[r].key < local[l].key) {
-      const ActionKind kind = push ? ActionKind::kDelete : ActionKind::kTransfer;
-      if (!push || options.delete_removed) plan.push_back({kind, nullptr, &remote[r]});
-      ++r;
-    } else {
-      plan.push_back({Judge(local[l], remote[r], options), &local[l], &remote[r]});
-      ++l;
-      ++r;
-    }
-  }
-  return plan;
 }
 
 bool ContentMatches(const LocalDigest& local, const s3::ObjectSummary& remote,

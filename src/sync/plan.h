@@ -25,24 +25,15 @@ enum class ActionKind {
   kDelete,    // only on the destination side, and --delete
 };
 
-struct Action {
-  ActionKind kind = ActionKind::kSkip;
-  const LocalFile* local = nullptr;           // null when the file is only remote
-  const s3::ObjectSummary* remote = nullptr;  // null when the file is only local
-  const std::string& key() const { return local ? local->key : remote->key; }
-};
-
 struct PlanOptions {
   Direction direction = Direction::kPush;
   CompareMode compare = CompareMode::kContent;
   bool delete_removed = false;
 };
 
-// Merge-joins the two listings, both sorted by key bytes (remote keys relative to the prefix).
-// Pure; the result points into the inputs.
-std::vector<Action> MakePlan(const std::vector<LocalFile>& local,
-                             const std::vector<s3::ObjectSummary>& remote,
-                             const PlanOptions& options);
+// The action for a file on both sides, from the listings alone.
+ActionKind Judge(const LocalFile& local, const s3::ObjectSummary& remote,
+                 const PlanOptions& options);
 
 // What we know of a local file's content.
 struct LocalDigest {

@@ -2,16 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <optional>
-
-#include "util/parallel_for.h"
+#include <algorithm>
 
 namespace slack_intel::sync {
 namespace {
 
 constexpr size_t kKeysPerPage = 1000;
-// Small ranges keep every connection busy; each costs about one extra page request.
-constexpr size_t kPagesPerRange = 2;
 
 // Keys in (after, until], or all from after when `until` is empty; relative to the prefix.
 Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::string& bucket,
@@ -38,38 +34,71 @@ Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::
 
 }  // namespace
 
-Result<std::vector<s3::ObjectSummary>> ListRemote(const s3::ClientOptions& options,
-                                                  const std::string& bucket,
-                                                  const std::string& prefix,
-                                                  const std::vector<std::string>& expected_keys,
-                                                  int concurrency) {
-  // Range i covers (bounds[i], bounds[i+1]]; "" starts at the beginning, nullopt has no end.
-  std::vector<std::string> bounds = {""};
-  const size_t per_range = kKeysPerPage * kPagesPerRange;
-  if (concurrency > 1) {
-    for (size_t i = per_range; i < expected_keys.size(); i += per_range)
-      bounds.push_back(expected_keys[i]);
+RemoteListing::RemoteListing(const s3::ClientOptions& options, std::string bucket,
+                             std::string prefix, const std::vector<std::string>& split_keys,
+                             int concurrency)
+    : options_(options),
+      bucket_(std::move(bucket)),
+      prefix_(std::move(prefix)),
+      ahead_(2 * static_cast<size_t>(std::max(concurrency, 1))) {
+  ranges_.push_back({"", std::nullopt, std::nullopt});
+  for (const std::string& key : split_keys) {
+    if (key <= ranges_.back().after) continue;  // keep ranges ascending and non-empty
+    ranges_.back().until = key;
+    ranges_.push_back({key, std::nullopt, std::nullopt});
   }
-  std::vector<Result<std::vector<s3::ObjectSummary>>> ranges(bounds.size(),
-                                                             std::vector<s3::ObjectSummary>{});
-  ParallelFor(
-      bounds.size(), concurrency, [&] { return s3::Client(options); },
-      [&](s3::Client& client, size_t i) {
-        const std::optional<std::string> until =
-            i + 1 < bounds.size() ? std::optional(bounds[i + 1]) : std::nullopt;
-        ranges[i] = ListRange(client, bucket, prefix, bounds[i], until);
+  const size_t workers = std::min<size_t>(std::max(concurrency, 1), ranges_.size());
+  for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
+}
+
+RemoteListing::~RemoteListing() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  workers_.clear();  // joins
+}
+
+void RemoteListing::Work() {
+  s3::Client client(options_);  // one connection per worker
+  while (true) {
+    size_t i;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] {
+        return stopping_ || next_to_list_ == ranges_.size() || next_to_list_ < reading_ + ahead_;
       });
-  std::vector<s3::ObjectSummary> objects;
-  for (auto& range : ranges) {
-    if (!range.ok()) {
+      if (stopping_ || next_to_list_ == ranges_.size()) return;
+      i = next_to_list_++;
+    }
+    auto listed = ListRange(client, bucket_, prefix_, ranges_[i].after, ranges_[i].until);
+    {
+      std::lock_guard lock(mutex_);
+      ranges_[i].listed = std::move(listed);
+    }
+    changed_.notify_all();
+  }
+}
+
+Result<std::optional<s3::ObjectSummary>> RemoteListing::Next() {
+  std::unique_lock lock(mutex_);
+  while (reading_ < ranges_.size()) {
+    changed_.wait(lock, [&] { return ranges_[reading_].listed.has_value(); });
+    auto& listed = *ranges_[reading_].listed;
+    if (!listed.ok()) {
       // The user guide's heading; the reason follows (an expired SSO login already says
       // "AWS credentials expired ... run aws sso login --profile P").
-      return Status(range.status().code(), fmt::format("Cannot access S3 bucket {}: {}", bucket,
-                                                       range.status().message()));
+      return Status(listed.status().code(), fmt::format("Cannot access S3 bucket {}: {}", bucket_,
+                                                        listed.status().message()));
     }
-    for (auto& o : *range) objects.push_back(std::move(o));
+    if (position_ < listed->size()) return std::optional(std::move((*listed)[position_++]));
+    ranges_[reading_].listed.reset();  // read: free it and let a worker go further ahead
+    ++reading_;
+    position_ = 0;
+    changed_.notify_all();
   }
-  return objects;
+  return std::optional<s3::ObjectSummary>();
 }
 
 }  // namespace slack_intel::sync

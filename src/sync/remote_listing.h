@@ -1,22 +1,48 @@
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "s3/client.h"
 
 namespace slack_intel::sync {
 
-// Every object under `prefix` in `bucket`, keys made relative to the prefix, ascending.
-// Big listings go in parallel: `expected_keys` (sorted, relative; the local listing is a good
-// guess) splits the key space into ranges of ~2 pages, each listed on its own connection
-// from its start key (ListObjectsV2 start-after) until it passes the next range's; the
-// ranges are concatenated, so the result is the same as one sequential listing.
-// Errors: "Cannot access S3 bucket B: <reason>".
-Result<std::vector<s3::ObjectSummary>> ListRemote(const s3::ClientOptions& options,
-                                                  const std::string& bucket,
-                                                  const std::string& prefix,
-                                                  const std::vector<std::string>& expected_keys,
-                                                  int concurrency);
+// Streams every object under `prefix` in `bucket`, keys made relative to the prefix, in
+// ascending order, with memory bounded by a few ranges rather than the bucket.
+// Big listings go in parallel: `split_keys` (sorted, relative; last run's manifest is a good
+// guess) cut the key space into ranges, each listed on its own connection from its start key
+// (ListObjectsV2 start-after) until it passes the next range's. Workers stay at most a few
+// ranges ahead of the reader, and the result is the same as one sequential listing.
+class RemoteListing {
+ public:
+  RemoteListing(const s3::ClientOptions& options, std::string bucket, std::string prefix,
+                const std::vector<std::string>& split_keys, int concurrency);
+  ~RemoteListing();  // stops the workers (a range being listed finishes first)
+
+  // The next object, nullopt after the last. Errors: "Cannot access S3 bucket B: <reason>".
+  Result<std::optional<s3::ObjectSummary>> Next();
+
+ private:
+  struct Range {
+    std::string after;                 // "" = from the first key
+    std::optional<std::string> until;  // inclusive; nullopt = to the end
+    std::optional<Result<std::vector<s3::ObjectSummary>>> listed;
+  };
+  void Work();
+
+  const s3::ClientOptions& options_;
+  const std::string bucket_, prefix_;
+  const size_t ahead_;  // ranges listed beyond the one being read
+  std::vector<Range> ranges_;
+  std::mutex mutex_;  // guards the fields below and ranges_[i].listed
+  std::condition_variable changed_;
+  size_t next_to_list_ = 0, reading_ = 0, position_ = 0;
+  bool stopping_ = false;
+  std::vector<std::jthread> workers_;
+};
 
 }  // namespace slack_intel::sync

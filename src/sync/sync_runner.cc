@@ -7,14 +7,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <system_error>
-#include <unordered_set>
 #include <vector>
 
 #include "aws/crypto.h"
 #include "sync/local_files.h"
+#include "sync/local_walker.h"
 #include "sync/manifest.h"
 #include "sync/multipart_journal.h"
 #include "sync/remote_listing.h"
@@ -40,6 +42,17 @@ void SetMtime(const std::filesystem::path& path, const std::string& iso_time) {
   ::utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
+// One key of the merge of the two sides, and what this run does with it.
+struct Item {
+  ActionKind kind = ActionKind::kSkip;
+  bool ignored = false;  // on one side only, and nothing is to happen to it
+  std::optional<LocalFile> local;
+  std::optional<s3::ObjectSummary> remote;
+  std::optional<ManifestEntry> recorded;  // the manifest's, from the last run
+  std::optional<ManifestEntry> entry;     // the manifest's, after this run
+  const std::string& key() const { return local ? local->key : remote->key; }
+};
+
 // One run of RunSync; the members are what its workers share.
 class SyncRun {
  public:
@@ -49,10 +62,10 @@ class SyncRun {
         options_(options),
         report_(report),
         progress_(progress ? progress : &own_progress_),
-        manifest_path_(Manifest::PathFor(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix,
-                                         "manifest")),
-        journal_(Manifest::PathFor(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix,
-                                   "uploads")) {}
+        manifest_path_(
+            SyncStatePath(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix, "manifest")),
+        journal_(
+            SyncStatePath(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix, "uploads")) {}
 
   Result<SyncSummary> Run();
 
@@ -74,15 +87,23 @@ class SyncRun {
     Emit(std::move(event));
   }
 
-  Result<std::vector<LocalFile>> ListLocal();
-  Result<std::vector<s3::ObjectSummary>> ListRemoteSide(const std::vector<LocalFile>& local);
-  Result<LocalDigest> Digest(const LocalFile& file, bool with_multipart_etag);
-  Result<bool> SameContent(s3::Client& client, const Action& action);
-  Status CheckDeletes(size_t deletes, size_t local_files, size_t remote_objects) const;
-  void Upload(s3::Client& client, const LocalFile& file);
-  void Download(s3::Client& client, const s3::ObjectSummary& object);
-  void DeleteRemote(s3::Client& client, const std::vector<const Action*>& deletes);
-  void DeleteLocal(const std::vector<const Action*>& deletes);
+  Status FillLocal();
+  Status FillRemote();
+  Result<bool> NextItem(Item& item);
+  void Plan(Item& item);
+  void Settle(s3::Client& client, Item& item);
+  Status Record(const std::vector<Item>& window);
+  Result<LocalDigest> Digest(const Item& item, bool with_multipart_etag);
+  Result<bool> SameContent(s3::Client& client, Item& item);
+  Status CheckDeletes() const;
+  void Upload(s3::Client& client, Item& item);
+  void Download(s3::Client& client, Item& item);
+  void DeleteRemote(s3::Client& client);
+  void DeleteLocal();
+  void Planned(uint64_t bytes) {
+    ++progress_->files_total;
+    progress_->bytes_total += bytes;
+  }
   void Transferred(uint64_t bytes) {
     ++transferred_;
     bytes_transferred_ += bytes;
@@ -97,63 +118,144 @@ class SyncRun {
   SyncProgress* progress_;
   std::mutex report_mutex_;  // serialises report_ across workers
   const std::filesystem::path manifest_path_;
-  Manifest manifest_;
   MultipartJournal journal_;
   std::filesystem::path canonical_root_;  // pulls never write outside it
+  // The merge: both sides stream in key order, with the manifest beside them.
+  std::unique_ptr<LocalWalker> walker_;
+  std::unique_ptr<RemoteListing> listing_;
+  std::unique_ptr<ManifestReader> recorded_;
+  std::optional<ManifestWriter> manifest_;  // not in a dry run
+  bool manifest_changed_ = false;
+  std::optional<LocalFile> local_head_;
+  std::optional<s3::ObjectSummary> remote_head_;
+  uint64_t local_count_ = 0, remote_count_ = 0;
+  std::vector<Item> deletes_;  // run only after every transfer succeeded
   std::atomic<uint64_t> transferred_{0}, bytes_transferred_{0}, skipped_{0}, deleted_{0},
       failed_{0}, hashed_files_{0}, hashed_bytes_{0};
 };
 
-Result<std::vector<LocalFile>> SyncRun::ListLocal() {
-  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<LocalFile> all, ListCacheFiles(s_.cache_path));
-  std::vector<LocalFile> files;
-  for (LocalFile& file : all) {
-    if (!s_.filter.Includes(file.key)) continue;
-    // A version the manifest knows was complete when it was last synced.
-    const auto known = manifest_.Find(file.key);
-    const bool checked_before = known && known->stamp == file.stamp;
-    if (push() && file.key.ends_with(".parquet") && !checked_before &&
-        !HasParquetFooter(LocalPath(file.relative()), file.stamp.size_bytes)) {
-      Fail({SyncEvent::Kind::kInvalidFile, false, Display(file.relative()), "",
-            file.stamp.size_bytes, ""});
-      continue;
-    }
-    files.push_back(std::move(file));
+Status SyncRun::FillLocal() {
+  while (walker_) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(local_head_, walker_->Next());
+    if (!local_head_ || s_.filter.Includes(local_head_->key)) return Status::OK();
   }
-  return files;
+  return Status::OK();
 }
 
-Result<std::vector<s3::ObjectSummary>> SyncRun::ListRemoteSide(
-    const std::vector<LocalFile>& local) {
-  std::vector<std::string> expected;
-  expected.reserve(local.size());
-  for (const LocalFile& file : local) expected.push_back(file.key);
-  SLACK_INTEL_ASSIGN_OR_RETURN(
-      std::vector<s3::ObjectSummary> all,
-      ListRemote(options_, s_.bucket, s_.prefix, expected, s_.concurrency));
-  std::vector<s3::ObjectSummary> objects;
-  for (s3::ObjectSummary& object : all) {
-    if (!s_.filter.Includes(object.key)) continue;
+Status SyncRun::FillRemote() {
+  while (true) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(remote_head_, listing_->Next());
+    if (!remote_head_) return Status::OK();
+    if (!s_.filter.Includes(remote_head_->key)) continue;
     if (!push()) {
       // A key that cannot be a cache file is reported, and neither downloaded nor taken as
       // "missing" (which could delete a local file).
-      if (auto relative = CacheRelativePathForKey(object.key); !relative.ok()) {
-        Fail({SyncEvent::Kind::kInvalidKey, false, Url(object.key), "", object.size_bytes,
-              relative.status().message()});
+      if (auto relative = CacheRelativePathForKey(remote_head_->key); !relative.ok()) {
+        Fail({SyncEvent::Kind::kInvalidKey, false, Url(remote_head_->key), "",
+              remote_head_->size_bytes, relative.status().message()});
         continue;
       }
     }
-    objects.push_back(std::move(object));
+    return Status::OK();
   }
-  return objects;
 }
 
-Result<LocalDigest> SyncRun::Digest(const LocalFile& file, bool with_multipart_etag) {
+// The next key of the merge, with what each side and the manifest hold for it.
+Result<bool> SyncRun::NextItem(Item& item) {
+  item = Item{};
+  if (!local_head_ && !remote_head_) return false;
+  const bool take_local = local_head_ && (!remote_head_ || local_head_->key <= remote_head_->key);
+  const bool take_remote = remote_head_ && (!local_head_ || remote_head_->key <= local_head_->key);
+  if (take_local) {
+    item.local = std::move(local_head_);
+    SLACK_INTEL_RETURN_IF_ERROR(FillLocal());
+  }
+  if (take_remote) {
+    item.remote = std::move(remote_head_);
+    SLACK_INTEL_RETURN_IF_ERROR(FillRemote());
+  }
+  item.recorded = recorded_->Find(item.key());
+  if (item.local && push() && item.local->key.ends_with(".parquet")) {
+    // A version the manifest knows was complete when it was last synced.
+    const bool checked_before = item.recorded && item.recorded->stamp == item.local->stamp;
+    if (!checked_before &&
+        !HasParquetFooter(LocalPath(item.local->relative()), item.local->stamp.size_bytes)) {
+      Fail({SyncEvent::Kind::kInvalidFile, false, Display(item.local->relative()), "",
+            item.local->stamp.size_bytes, ""});
+      item.local.reset();
+      if (!item.remote) item.ignored = true;
+    }
+  }
+  if (item.local) {
+    ++local_count_;
+    item.entry = item.recorded;  // kept while the file is there
+  }
+  if (item.remote) ++remote_count_;
+  return true;
+}
+
+// Decides from the listings alone; same-size files are settled later (Settle).
+void SyncRun::Plan(Item& item) {
+  if (item.ignored) return;
+  const bool source = push() ? item.local.has_value() : item.remote.has_value();
+  const bool destination = push() ? item.remote.has_value() : item.local.has_value();
+  if (source && destination) {
+    item.kind = Judge(*item.local, *item.remote, {s_.direction, s_.compare, s_.delete_removed});
+  } else if (source) {
+    item.kind = ActionKind::kTransfer;
+  } else {
+    item.kind = ActionKind::kDelete;
+    item.ignored = !s_.delete_removed;
+  }
+  if (item.ignored) return;
+  if (item.kind == ActionKind::kSkip) ++skipped_;
+  if (item.kind == ActionKind::kTransfer)
+    Planned(push() ? item.local->stamp.size_bytes : item.remote->size_bytes);
+}
+
+// Settles a compare, then transfers (or, in a dry run, reports) what has to go.
+void SyncRun::Settle(s3::Client& client, Item& item) {
+  if (item.kind == ActionKind::kCompare) {
+    auto same = SameContent(client, item);
+    if (!same.ok()) spdlog::warn("{}: {}; copying it", item.key(), same.status().message());
+    if (same.ok() && *same) {
+      item.kind = ActionKind::kSkip;
+      ++skipped_;
+      return;
+    }
+    item.kind = ActionKind::kTransfer;
+    Planned(push() ? item.local->stamp.size_bytes : item.remote->size_bytes);
+  }
+  if (item.kind != ActionKind::kTransfer) return;
+  if (!s_.dry_run) return push() ? Upload(client, item) : Download(client, item);
+  if (push()) {
+    Emit({SyncEvent::Kind::kUpload, true, Display(item.local->relative()), Url(item.key()),
+          item.local->stamp.size_bytes, ""});
+  } else {
+    Emit({SyncEvent::Kind::kDownload, true, Url(item.key()),
+          Display(*CacheRelativePathForKey(item.key())), item.remote->size_bytes, ""});
+  }
+  ++transferred_;  // what would happen
+  bytes_transferred_ += push() ? item.local->stamp.size_bytes : item.remote->size_bytes;
+}
+
+// Writes the window's part of the new manifest, in key order.
+Status SyncRun::Record(const std::vector<Item>& window) {
+  if (!manifest_) return Status::OK();
+  for (const Item& item : window) {
+    if (item.entry != item.recorded) manifest_changed_ = true;
+    if (item.entry) SLACK_INTEL_RETURN_IF_ERROR(manifest_->Add(item.key(), *item.entry));
+  }
+  return Status::OK();
+}
+
+Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) {
+  const LocalFile& file = *item.local;
   const uint64_t size = file.stamp.size_bytes;
   const bool multipart = size >= std::max<uint64_t>(s_.upload.multipart_threshold_bytes, 1);
   const uint64_t part_size = multipart ? s3::EffectivePartSize(size, s_.upload.part_size_bytes) : 0;
   LocalDigest digest;
-  const std::optional<ManifestEntry> recorded = manifest_.Find(file.key);
+  const std::optional<ManifestEntry>& recorded = item.recorded;
   if (recorded && recorded->stamp == file.stamp) {  // the same file version: reuse its hashes
     digest.md5_hex = recorded->md5_hex;
     if (recorded->part_size == part_size) digest.multipart_etag = recorded->multipart_etag;
@@ -181,16 +283,16 @@ Result<LocalDigest> SyncRun::Digest(const LocalFile& file, bool with_multipart_e
 // Settles a same-size file: the listing's ETag (or the one the manifest saw with this content)
 // proves it unchanged; an ETag never seen before is checked against the MD5 the object
 // carries in its metadata, with one HEAD.
-Result<bool> SyncRun::SameContent(s3::Client& client, const Action& action) {
-  const LocalFile& file = *action.local;
-  const s3::ObjectSummary& remote = *action.remote;
-  const std::optional<ManifestEntry> known = manifest_.Find(file.key);
+Result<bool> SyncRun::SameContent(s3::Client& client, Item& item) {
+  const LocalFile& file = *item.local;
+  const s3::ObjectSummary& remote = *item.remote;
+  const std::optional<ManifestEntry>& known = item.recorded;
   if (known && known->stamp == file.stamp && !known->md5_hex.empty() && !remote.etag.empty() &&
       known->remote_etag == remote.etag) {
     return true;  // this file version was last seen as exactly this object: no I/O at all
   }
   const bool remote_is_multipart = remote.etag.find('-') != std::string::npos;
-  SLACK_INTEL_ASSIGN_OR_RETURN(LocalDigest digest, Digest(file, remote_is_multipart));
+  SLACK_INTEL_ASSIGN_OR_RETURN(LocalDigest digest, Digest(item, remote_is_multipart));
   const std::string known_md5 = known ? known->md5_hex : "";
   const std::string known_etag = known ? known->remote_etag : "";
   bool same = ContentMatches(digest, remote, known_md5, known_etag);
@@ -203,12 +305,14 @@ Result<bool> SyncRun::SameContent(s3::Client& client, const Action& action) {
       digest.multipart_etag.empty()
           ? 0
           : s3::EffectivePartSize(file.stamp.size_bytes, s_.upload.part_size_bytes);
-  manifest_.Set(file.key, {file.stamp, digest.md5_hex, digest.multipart_etag, part_size,
-                           same ? remote.etag : ""});
+  item.entry = ManifestEntry{file.stamp, digest.md5_hex, digest.multipart_etag, part_size,
+                             same ? remote.etag : ""};
   return same;
 }
 
-Status SyncRun::CheckDeletes(size_t deletes, size_t local_files, size_t remote_objects) const {
+Status SyncRun::CheckDeletes() const {
+  const size_t deletes = deletes_.size(), local_files = local_count_,
+               remote_objects = remote_count_;
   if (deletes == 0) return Status::OK();
   const size_t source_count = push() ? local_files : remote_objects;
   const size_t destination_count = push() ? remote_objects : local_files;
@@ -229,7 +333,8 @@ Status SyncRun::CheckDeletes(size_t deletes, size_t local_files, size_t remote_o
   return Status::OK();
 }
 
-void SyncRun::Upload(s3::Client& client, const LocalFile& file) {
+void SyncRun::Upload(s3::Client& client, Item& item) {
+  const LocalFile& file = *item.local;
   const std::filesystem::path path = LocalPath(file.relative());
   s3::UploadOptions upload = s_.upload;
   upload.put.content_type = ContentType(file.key);
@@ -245,14 +350,15 @@ void SyncRun::Upload(s3::Client& client, const LocalFile& file) {
   }
   // The hashes describe the listed version only if the file did not change while uploading.
   if (auto now = StatFile(path); now.ok() && *now == file.stamp) {
-    manifest_.Set(file.key, {file.stamp, put->md5_hex, "", 0, put->etag});
+    item.entry = ManifestEntry{file.stamp, put->md5_hex, "", 0, put->etag};
   }
   Transferred(file.stamp.size_bytes);
   Emit({SyncEvent::Kind::kUpload, false, Display(file.relative()), Url(file.key),
         file.stamp.size_bytes, ""});
 }
 
-void SyncRun::Download(s3::Client& client, const s3::ObjectSummary& object) {
+void SyncRun::Download(s3::Client& client, Item& item) {
+  const s3::ObjectSummary& object = *item.remote;
   const std::string relative = *CacheRelativePathForKey(object.key);  // checked when listed
   const std::filesystem::path path = LocalPath(relative);
   const std::filesystem::path temp = TempPathFor(path, "download");
@@ -284,18 +390,18 @@ void SyncRun::Download(s3::Client& client, const s3::ObjectSummary& object) {
   std::filesystem::rename(temp, path, error);
   if (error) return fail(error.message());
   if (auto stamp = StatFile(path); stamp.ok()) {
-    manifest_.Set(object.key, {*stamp, md5_hex, "", 0, head->etag});
+    item.entry = ManifestEntry{*stamp, md5_hex, "", 0, head->etag};
     Transferred(stamp->size_bytes);
   }
   Emit({SyncEvent::Kind::kDownload, false, Url(object.key), Display(relative), object.size_bytes,
         ""});
 }
 
-void SyncRun::DeleteRemote(s3::Client& client, const std::vector<const Action*>& deletes) {
-  for (size_t start = 0; start < deletes.size(); start += 1000) {
+void SyncRun::DeleteRemote(s3::Client& client) {
+  for (size_t start = 0; start < deletes_.size(); start += 1000) {
     std::vector<std::string> keys;
-    for (size_t i = start; i < std::min(deletes.size(), start + 1000); ++i)
-      keys.push_back(s_.prefix + deletes[i]->key());
+    for (size_t i = start; i < std::min(deletes_.size(), start + 1000); ++i)
+      keys.push_back(s_.prefix + deletes_[i].key());
     auto failures = client.DeleteObjects(s_.bucket, keys);
     if (!failures.ok()) {
       for (const std::string& key : keys) {
@@ -318,13 +424,13 @@ void SyncRun::DeleteRemote(s3::Client& client, const std::vector<const Action*>&
   }
 }
 
-void SyncRun::DeleteLocal(const std::vector<const Action*>& deletes) {
-  for (const Action* action : deletes) {
-    const std::filesystem::path path = LocalPath(action->local->relative());
+void SyncRun::DeleteLocal() {
+  for (const Item& item : deletes_) {
+    const std::filesystem::path path = LocalPath(item.local->relative());
     std::error_code error;
     std::filesystem::remove(path, error);
     if (error) {
-      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(action->local->relative()), 0,
+      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(item.local->relative()), 0,
             error.message()});
       continue;
     }
@@ -335,7 +441,7 @@ void SyncRun::DeleteLocal(const std::vector<const Action*>& deletes) {
       std::filesystem::remove(dir, error);
     }
     ++deleted_;
-    Emit({SyncEvent::Kind::kDelete, false, "", Display(action->local->relative()), 0, ""});
+    Emit({SyncEvent::Kind::kDelete, false, "", Display(item.local->relative()), 0, ""});
   }
 }
 
@@ -349,10 +455,8 @@ Result<SyncSummary> SyncRun::Run() {
           fmt::format("cannot create {}: {}", s_.cache_path.string(), error.message()));
     }
   }
-  manifest_.Load(manifest_path_);
-  std::vector<LocalFile> local;
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
-    SLACK_INTEL_ASSIGN_OR_RETURN(local, ListLocal());
+    SLACK_INTEL_ASSIGN_OR_RETURN(walker_, LocalWalker::Open(s_.cache_path));
   }
   canonical_root_ = std::filesystem::canonical(s_.cache_path, error);
 
@@ -360,85 +464,74 @@ Result<SyncSummary> SyncRun::Run() {
   if (!s_.dry_run) {
     SLACK_INTEL_ASSIGN_OR_RETURN(const int aborted, journal_.AbortLeftovers(client, s_.bucket));
     if (aborted > 0) spdlog::info("aborted {} unfinished multipart upload(s)", aborted);
-  }
-  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<s3::ObjectSummary> remote, ListRemoteSide(local));
-  std::vector<Action> plan = MakePlan(local, remote, {s_.direction, s_.compare, s_.delete_removed});
-
-  // Same-size files: settle by content, in parallel (hashing is the cost).
-  std::vector<Action*> compares;
-  for (Action& a : plan) {
-    if (a.kind == ActionKind::kCompare) compares.push_back(&a);
-  }
-  ParallelFor(
-      compares.size(), s_.concurrency, [&] { return s3::Client(options_); },
-      [&](s3::Client& worker, size_t i) {
-        auto same = SameContent(worker, *compares[i]);
-        if (!same.ok())
-          spdlog::warn("{}: {}; copying it", compares[i]->key(), same.status().message());
-        compares[i]->kind = same.ok() && *same ? ActionKind::kSkip : ActionKind::kTransfer;
-      });
-
-  std::vector<const Action*> transfers, deletes;
-  for (const Action& a : plan) {
-    if (a.kind == ActionKind::kTransfer) {
-      transfers.push_back(&a);
-      ++progress_->files_total;
-      progress_->bytes_total += push() ? a.local->stamp.size_bytes : a.remote->size_bytes;
+    if (auto manifest = ManifestWriter::Open(manifest_path_); manifest.ok()) {
+      manifest_.emplace(std::move(*manifest));
+    } else {  // a read-only cache still syncs, hashing every run
+      spdlog::warn("{} (the next run will hash files again)", manifest.status().message());
     }
-    if (a.kind == ActionKind::kDelete) deletes.push_back(&a);
-    if (a.kind == ActionKind::kSkip) ++skipped_;
   }
-  SLACK_INTEL_RETURN_IF_ERROR(CheckDeletes(deletes.size(), local.size(), remote.size()));
+  // The listing runs on its own connections while this thread walks the cache.
+  listing_ = std::make_unique<RemoteListing>(
+      options_, s_.bucket, s_.prefix,
+      ManifestReader::SampleKeys(manifest_path_, s_.listing_range_keys), s_.concurrency);
+  recorded_ = std::make_unique<ManifestReader>(manifest_path_);
+  SLACK_INTEL_RETURN_IF_ERROR(FillLocal());
+  SLACK_INTEL_RETURN_IF_ERROR(FillRemote());
 
-  if (s_.dry_run) {
-    for (const Action* a : transfers) {
-      if (push()) {
-        Emit({SyncEvent::Kind::kUpload, true, Display(a->local->relative()), Url(a->key()),
-              a->local->stamp.size_bytes, ""});
-      } else {
-        Emit({SyncEvent::Kind::kDownload, true, Url(a->key()),
-              Display(*CacheRelativePathForKey(a->key())), a->remote->size_bytes, ""});
+  std::vector<Item> window;
+  // Keys are planned and settled a window at a time, in key order: memory holds a window, not
+  // the cache, and each window still keeps every worker busy.
+  const size_t window_keys = std::max<size_t>(s_.window_keys, 1);
+  window.reserve(window_keys);  // `work` points into it
+  for (bool more = true; more;) {
+    window.clear();
+    std::vector<Item*> work;
+    while (window.size() < window_keys) {
+      Item& item = window.emplace_back();
+      SLACK_INTEL_ASSIGN_OR_RETURN(more, NextItem(item));
+      if (!more) {
+        window.pop_back();
+        break;
       }
-      ++transferred_;  // what would happen
-      bytes_transferred_ += push() ? a->local->stamp.size_bytes : a->remote->size_bytes;
+      Plan(item);
+      if (item.ignored) continue;
+      if (item.kind == ActionKind::kCompare || item.kind == ActionKind::kTransfer)
+        work.push_back(&item);
     }
-    for (const Action* a : deletes) {
+    ParallelFor(
+        work.size(), s_.concurrency, [&] { return s3::Client(options_); },
+        [&](s3::Client& worker, size_t i) { Settle(worker, *work[i]); });
+    SLACK_INTEL_RETURN_IF_ERROR(Record(window));
+    for (Item& item : window) {
+      if (!item.ignored && item.kind == ActionKind::kDelete) deletes_.push_back(std::move(item));
+    }
+  }
+  // A refused --delete still lets the run keep what it learnt; it fails at the end.
+  const Status deletes_allowed = CheckDeletes();
+  if (s_.dry_run && deletes_allowed.ok()) {
+    for (const Item& item : deletes_) {
       Emit({SyncEvent::Kind::kDelete, true, "",
-            push() ? Url(a->key()) : Display(a->local->relative()), 0, ""});
+            push() ? Url(item.key()) : Display(item.local->relative()), 0, ""});
       ++deleted_;
     }
-  } else {
-    ParallelFor(
-        transfers.size(), s_.concurrency, [&] { return s3::Client(options_); },
-        [&](s3::Client& worker, size_t i) {
-          if (push()) {
-            Upload(worker, *transfers[i]->local);
-          } else {
-            Download(worker, *transfers[i]->remote);
-          }
-        });
+  } else if (!s_.dry_run) {
     // Deletes only after every transfer went through: a failed run never removes anything.
-    if (failed_ == 0) {
+    if (failed_ == 0 && deletes_allowed.ok()) {
       if (push()) {
-        DeleteRemote(client, deletes);
+        DeleteRemote(client);
       } else {
-        DeleteLocal(deletes);
+        DeleteLocal();
       }
     }
     if (failed_ == 0) journal_.Clear();
-    // Keep what we know of files this run saw or brought; other entries are dead weight.
-    std::unordered_set<std::string_view> present;
-    for (const LocalFile& file : local) present.insert(file.key);
-    if (!push()) {
-      for (const Action* a : transfers) present.insert(a->key());
-    }
-    manifest_.Retain([&](const std::string& key) { return present.count(key) > 0; });
-    if (manifest_.dirty()) {
-      if (Status saved = manifest_.Save(manifest_path_); !saved.ok()) {
+    // Rewritten only when something changed: a no-op sync leaves the file as it was.
+    if (manifest_ && (manifest_changed_ || recorded_->Dropped(true) > 0)) {
+      if (Status saved = manifest_->Commit(); !saved.ok()) {
         spdlog::warn("{} (the next run will hash files again)", saved.message());
       }
     }
   }
+  SLACK_INTEL_RETURN_IF_ERROR(deletes_allowed);
   SyncSummary summary;
   summary.transferred = transferred_;
   summary.bytes_transferred = bytes_transferred_;

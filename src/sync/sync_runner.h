@@ -28,6 +28,10 @@ struct SyncSettings {
   std::optional<uint64_t> max_delete;
   int concurrency = 8;  // files in flight at once
   s3::UploadOptions upload;
+  // Keys planned and settled together (memory is bounded by one window, not the cache), and
+  // keys per range of a parallel listing. Tests shrink them to cross borders with few files.
+  size_t window_keys = 4096;
+  size_t listing_range_keys = 2000;
 };
 
 struct SyncSummary {

@@ -7,46 +7,90 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 namespace slack_intel {
+namespace {
+
+constexpr size_t kBufferBytes = 1 << 20;
+
+}  // namespace
 
 std::filesystem::path TempPathFor(const std::filesystem::path& path, std::string_view tag) {
   return path.parent_path() / fmt::format(".{}.{}.tmp", path.filename().string(), tag);
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content) {
+Result<AtomicFileWriter> AtomicFileWriter::Open(const std::filesystem::path& path) {
   std::error_code error;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
   if (error) {
     return Status::IOError(
         fmt::format("cannot create {}: {}", path.parent_path().string(), error.message()));
   }
-  const std::filesystem::path temp = TempPathFor(path, std::to_string(::getpid()));
-  auto fail = [&](std::string_view what) {
-    const int code = errno;
-    ::unlink(temp.c_str());
-    return Status::IOError(
-        fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(code)));
-  };
+  std::filesystem::path temp = TempPathFor(path, std::to_string(::getpid()));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("write");
+  if (fd < 0) {
+    return Status::IOError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  }
+  return AtomicFileWriter(path, std::move(temp), fd);
+}
+
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd)
+    : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
+    : path_(std::move(other.path_)),
+      temp_(std::move(other.temp_)),
+      fd_(std::exchange(other.fd_, -1)),
+      buffer_(std::move(other.buffer_)) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(temp_.c_str());
+}
+
+Status AtomicFileWriter::Fail(std::string_view what) {
+  const int code = errno;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+  return Status::IOError(
+      fmt::format("cannot {} {}: {}", what, path_.string(), std::strerror(code)));
+}
+
+Status AtomicFileWriter::Flush() {
   size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+  while (written < buffer_.size()) {
+    const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return fail("write");
-    }
+    if (n <= 0) return Fail("write");
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return fail("flush");
-  }
-  if (::close(fd) != 0) return fail("write");
-  if (::rename(temp.c_str(), path.c_str()) != 0) return fail("replace");
+  buffer_.clear();
   return Status::OK();
+}
+
+Status AtomicFileWriter::Append(std::string_view bytes) {
+  if (fd_ < 0) return Status::IOError(fmt::format("cannot write {}: closed", path_.string()));
+  buffer_.append(bytes);
+  return buffer_.size() >= kBufferBytes ? Flush() : Status::OK();
+}
+
+Status AtomicFileWriter::Commit() {
+  if (fd_ < 0) return Status::IOError(fmt::format("cannot write {}: closed", path_.string()));
+  SLACK_INTEL_RETURN_IF_ERROR(Flush());
+  if (::fsync(fd_) != 0) return Fail("flush");
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) return Fail("write");
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) return Fail("replace");
+  return Status::OK();
+}
+
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter writer, AtomicFileWriter::Open(path));
+  SLACK_INTEL_RETURN_IF_ERROR(writer.Append(content));
+  return writer.Commit();
 }
 
 }  // namespace slack_intel

@@ -54,6 +54,25 @@ TEST(CommandLine, SyncWithoutBucketIsAUsageError) {
   EXPECT_THROW(Parse(command_line, {"sync", "--prefix", "p/"}), CLI::RequiredError);
 }
 
+TEST(CommandLine, TheConfigFileSuppliesDefaultsAndFlagsStillWin) {
+  config::ConfigFile config;
+  config.bucket = "team-bucket";
+  config.prefix = "prod/";
+  config.cache_path = "/data/cache";
+  config.timezone = "Europe/Berlin";
+  CommandLine from_file;
+  from_file.ApplyConfig(config);
+  Parse(from_file, {"sync", "--prefix", "dev/"});  // --bucket no longer required
+  EXPECT_EQ(from_file.sync_options().bucket, "team-bucket");
+  EXPECT_EQ(from_file.sync_options().prefix, "dev/");
+  EXPECT_EQ(from_file.sync_options().cache_path, "/data/cache");
+  CommandLine cache;
+  cache.ApplyConfig(config);
+  Parse(cache, {"cache", "--cache-path", "here", "--config", "x.yaml"});
+  EXPECT_EQ(cache.cache_options().cache_path, "here");
+  EXPECT_EQ(cache.cache_options().timezone, "Europe/Berlin");
+}
+
 TEST(CommandLine, CacheTakesDays) {
   CommandLine command_line;
   Parse(command_line, {"cache", "--days", "30"});

@@ -30,50 +30,20 @@ s3::ObjectSummary Remote(const std::string& key, uint64_t size, const std::strin
   return {key, size, etag, last_modified};
 }
 
-struct Row {
-  ActionKind kind;
-  std::string key;
-  bool operator==(const Row&) const = default;
-};
-
-std::vector<Row> Kinds(const std::vector<Action>& plan) {
-  std::vector<Row> rows;
-  for (const Action& a : plan) rows.push_back({a.kind, a.key()});
-  return rows;
-}
-
-TEST(SyncPlan, PushCopiesNewAndResizedComparesSameSizeDeletesGoneOnlyWhenAsked) {
-  const std::vector<LocalFile> local = {Local("a", 10), Local("b", 10), Local("e", 7)};
-  const std::vector<s3::ObjectSummary> remote = {Remote("b", 10), Remote("d", 3), Remote("e", 8)};
-  EXPECT_EQ(Kinds(MakePlan(local, remote, {Direction::kPush, CompareMode::kContent, true})),
-            (std::vector<Row>{{ActionKind::kTransfer, "a"},
-                              {ActionKind::kCompare, "b"},
-                              {ActionKind::kDelete, "d"},
-                              {ActionKind::kTransfer, "e"}}));
-  EXPECT_EQ(Kinds(MakePlan(local, remote, {Direction::kPush, CompareMode::kContent, false})),
-            (std::vector<Row>{{ActionKind::kTransfer, "a"},
-                              {ActionKind::kCompare, "b"},
-                              {ActionKind::kTransfer, "e"}}));
-}
-
-TEST(SyncPlan, PullIsTheMirrorImage) {
-  const std::vector<LocalFile> local = {Local("a", 10), Local("b", 10)};
-  const std::vector<s3::ObjectSummary> remote = {Remote("b", 10), Remote("c", 3)};
-  EXPECT_EQ(
-      Kinds(MakePlan(local, remote, {Direction::kPull, CompareMode::kContent, true})),
-      (std::vector<Row>{
-          {ActionKind::kDelete, "a"}, {ActionKind::kCompare, "b"}, {ActionKind::kTransfer, "c"}}));
-  EXPECT_EQ(Kinds(MakePlan(local, remote, {Direction::kPull, CompareMode::kContent, false})),
-            (std::vector<Row>{{ActionKind::kCompare, "b"}, {ActionKind::kTransfer, "c"}}));
+TEST(SyncPlan, SameSizeGoesToTheContentOtherSizesAreCopied) {
+  const PlanOptions push{Direction::kPush, CompareMode::kContent, false};
+  EXPECT_EQ(Judge(Local("b", 10), Remote("b", 10), push), ActionKind::kCompare);
+  EXPECT_EQ(Judge(Local("e", 7), Remote("e", 8), push), ActionKind::kTransfer);
+  const PlanOptions pull{Direction::kPull, CompareMode::kContent, false};
+  EXPECT_EQ(Judge(Local("b", 10), Remote("b", 10), pull), ActionKind::kCompare);
+  EXPECT_EQ(Judge(Local("e", 8), Remote("e", 7), pull), ActionKind::kTransfer);
 }
 
 TEST(SyncPlan, CompareMtimeCopiesWhenTheSourceIsNewerLikeAwsS3Sync) {
   const int64_t remote_time = 1761004800;
-  const std::vector<s3::ObjectSummary> remote = {Remote("k", 5)};
+  const s3::ObjectSummary remote = Remote("k", 5);
   auto plan = [&](int64_t local_mtime, Direction direction) {
-    return MakePlan({Local("k", 5, local_mtime)}, remote, {direction, CompareMode::kMtime, false})
-        .front()
-        .kind;
+    return Judge(Local("k", 5, local_mtime), remote, {direction, CompareMode::kMtime, false});
   };
   EXPECT_EQ(plan(remote_time + 1, Direction::kPush), ActionKind::kTransfer);
   EXPECT_EQ(plan(remote_time, Direction::kPush), ActionKind::kSkip);
@@ -81,30 +51,9 @@ TEST(SyncPlan, CompareMtimeCopiesWhenTheSourceIsNewerLikeAwsS3Sync) {
   EXPECT_EQ(plan(remote_time - 60, Direction::kPull), ActionKind::kTransfer);
   EXPECT_EQ(plan(remote_time, Direction::kPull), ActionKind::kSkip);
   // Size alone: a same-size file is never copied; another size always is.
-  EXPECT_EQ(MakePlan({Local("k", 5, remote_time + 100)}, remote,
-                     {Direction::kPush, CompareMode::kSize, false})
-                .front()
-                .kind,
-            ActionKind::kSkip);
-  EXPECT_EQ(
-      MakePlan({Local("k", 6)}, remote, {Direction::kPush, CompareMode::kSize, false}).front().kind,
-      ActionKind::kTransfer);
-}
-
-TEST(SyncPlan, EmptySides) {
-  const PlanOptions push_delete{Direction::kPush, CompareMode::kContent, true};
-  EXPECT_TRUE(MakePlan({}, {}, push_delete).empty());
-  EXPECT_EQ(MakePlan({}, {Remote("x", 1)}, push_delete).size(), 1u);
-  EXPECT_TRUE(
-      MakePlan({}, {Remote("x", 1)}, {Direction::kPush, CompareMode::kContent, false}).empty());
-}
-
-TEST(SyncPlan, KeysCompareAsBytesLikeS3Listings) {
-  // 'é' (0xC3..) sorts after 'z' in S3's byte order; a signed compare would put it first.
-  const std::vector<LocalFile> local = {Local("channel=z", 1), Local("channel=é", 1)};
-  const std::vector<s3::ObjectSummary> remote = {Remote("channel=z", 1), Remote("channel=é", 1)};
-  EXPECT_EQ(Kinds(MakePlan(local, remote, {Direction::kPush, CompareMode::kSize, true})),
-            (std::vector<Row>{{ActionKind::kSkip, "channel=z"}, {ActionKind::kSkip, "channel=é"}}));
+  const PlanOptions size_only{Direction::kPush, CompareMode::kSize, false};
+  EXPECT_EQ(Judge(Local("k", 5, remote_time + 100), remote, size_only), ActionKind::kSkip);
+  EXPECT_EQ(Judge(Local("k", 6), remote, size_only), ActionKind::kTransfer);
 }
 
 TEST(ContentMatches, MultipartETagsAreComparedAsMultipartETagsNeverAsMd5) {
@@ -199,37 +148,80 @@ TEST(KeyFilter, TheLastMatchingFilterWinsAndStarsCrossSlashes) {
   EXPECT_TRUE(filter.Includes("users.parquet"));
 }
 
-TEST(Manifest, RoundTripsAndTreatsDamageAsEmpty) {
-  testing::TempDir dir;
-  const auto path =
-      Manifest::PathFor(dir.path(), "http://127.0.0.1:1", "bucket", "prod/", "manifest");
-  EXPECT_EQ(path.parent_path(), dir.path() / ".slack-intel/sync");
-  EXPECT_NE(path,
-            Manifest::PathFor(dir.path(), "http://127.0.0.1:1", "bucket", "dev/", "manifest"));
-  Manifest written;
-  written.Set("messages/dt=2025-10-21/channel=é/data.parquet",
-              {{10, 1, 2, 3}, "0123456789abcdef0123456789abcdef", "ab-2", 8 << 20, "etag-1"});
-  written.Set("users.parquet", {{5, 4, 5, 6}, "md5", "", 0, "etag-2"});
-  ASSERT_TRUE(written.Save(path).ok());
-  Manifest read;
-  read.Load(path);
-  EXPECT_EQ(read.size(), 2u);
-  auto entry = read.Find("messages/dt=2025-10-21/channel=é/data.parquet");
-  ASSERT_TRUE(entry.has_value());
-  EXPECT_TRUE(entry->stamp == (FileStamp{10, 1, 2, 3}));
-  EXPECT_EQ(entry->multipart_etag, "ab-2");
-  EXPECT_EQ(entry->part_size, 8u << 20);
-  EXPECT_EQ(entry->remote_etag, "etag-1");
-  read.Retain([](const std::string& key) { return key == "users.parquet"; });
-  EXPECT_EQ(read.size(), 1u);
+ManifestEntry Entry(uint64_t size, std::string md5, std::string remote_etag) {
+  return {{size, 1, 2, 3}, std::move(md5), "", 0, std::move(remote_etag)};
+}
 
-  std::ofstream(path, std::ios::app) << "[\"truncated\", 1";  // a damaged last line
-  Manifest damaged;
-  damaged.Load(path);
-  EXPECT_EQ(damaged.size(), 0u);
-  Manifest missing;
-  missing.Load(dir.path() / "nope");
-  EXPECT_EQ(missing.size(), 0u);
+TEST(Manifest, StreamsInKeyOrderAndTreatsDamageAsTheEnd) {
+  testing::TempDir dir;
+  const auto path = SyncStatePath(dir.path(), "http://127.0.0.1:1", "bucket", "prod/", "manifest");
+  EXPECT_EQ(path.parent_path(), dir.path() / ".slack-intel/sync");
+  EXPECT_NE(path, SyncStatePath(dir.path(), "http://127.0.0.1:1", "bucket", "dev/", "manifest"));
+  const std::string odd = "messages/dt=2025-10-21/channel=é %41\ttab/data.parquet";
+  {
+    auto writer = ManifestWriter::Open(path);
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    ASSERT_TRUE(writer->Add("a", Entry(1, "md5-a", "etag-a")).ok());
+    ASSERT_TRUE(
+        writer
+            ->Add(odd,
+                  {{10, 1, 2, 3}, "0123456789abcdef0123456789abcdef", "ab-2", 8 << 20, "etag\n1"})
+            .ok());
+    ASSERT_TRUE(writer->Add("users.parquet", Entry(5, "md5-u", "etag-u")).ok());
+    ASSERT_TRUE(writer->Commit().ok());
+  }
+  {
+    ManifestReader read(path);
+    auto entry = read.Find(odd);  // "a" is passed over: dropped
+    ASSERT_TRUE(entry.has_value());
+    EXPECT_TRUE(entry->stamp == (FileStamp{10, 1, 2, 3}));
+    EXPECT_EQ(entry->multipart_etag, "ab-2");
+    EXPECT_EQ(entry->part_size, 8u << 20);
+    EXPECT_EQ(entry->remote_etag, "etag\n1");
+    EXPECT_EQ(read.Dropped(false), 1u);
+    EXPECT_FALSE(read.Find("messages/z").has_value());
+    EXPECT_EQ(read.Find("users.parquet")->md5_hex, "md5-u");
+    EXPECT_EQ(read.Dropped(true), 1u);
+  }
+  EXPECT_EQ(ManifestReader::SampleKeys(path, 2), (std::vector<std::string>{"a", "users.parquet"}));
+
+  {  // a writer dropped before Commit() leaves the old file alone
+    auto writer = ManifestWriter::Open(path);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->Add("b", Entry(1, "x", "y")).ok());
+  }
+  EXPECT_TRUE(ManifestReader(path).Find("a").has_value());
+
+  std::ofstream(path, std::ios::app) << "zz\t1\t2";  // a damaged last line
+  ManifestReader damaged(path);
+  EXPECT_TRUE(damaged.Find("users.parquet").has_value());
+  EXPECT_FALSE(damaged.Find("zz").has_value());
+  std::ofstream(path, std::ios::trunc) << "[\"not a manifest\"]\n";
+  EXPECT_FALSE(ManifestReader(path).Find("a").has_value());
+  EXPECT_FALSE(ManifestReader(dir.path() / "nope").Find("a").has_value());
+}
+
+TEST(LocalFiles, KeysComeInS3ByteOrderAcrossFoldersAndTheRawMapping) {
+  testing::TempDir dir;
+  auto write = [&](const std::string& relative) {
+    std::filesystem::create_directories((dir.path() / relative).parent_path());
+    std::ofstream(dir.path() / relative) << "x";
+  };
+  // '-' (0x2D) < '/' (0x2F) < '0' (0x30) < 'z' < 'é' (0xC3..): S3 lists a-b, a/x, a0.
+  for (const std::string relative :
+       {"raw/a/x", "raw/a-b", "raw/a0", "raw/channel=é/f", "raw/channel=z/f", "b.parquet",
+        "raw/messages/dt=2025-10-21/channel=a b/data.parquet"}) {
+    write(relative);
+  }
+  std::filesystem::create_symlink("/etc", dir.path() / "raw/link");
+  auto files = ListCacheFiles(dir.path());
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  std::vector<std::string> keys;
+  for (const auto& f : *files) keys.push_back(f.key);
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"a-b", "a/x", "a0", "b.parquet", "channel=z/f", "channel=é/f",
+                                      "messages/dt=2025-10-21/channel=a b/data.parquet"}));
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
 }
 
 TEST(LocalFiles, TwoFilesForOneKeyAreAnError) {
