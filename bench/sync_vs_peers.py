@@ -4,7 +4,8 @@ in one run, against one local Ceph RADOS Gateway.
 
 For each tree size (--files) and run (--runs), on a generated cache-like tree:
   full     every tool uploads the tree into its own empty bucket
-  noop     the same command again, nothing changed
+  noop     the same command again, nothing changed (--noop-repeats times, tools taking turns;
+           the median is reported)
   changed  1% of the files (the newest partitions) rewritten with new bytes of the same size,
            mtime now; the same command again
 Figures per tool and case: wall seconds, client CPU seconds (user+sys of the child, from
@@ -407,6 +408,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", default="600,20000", help="tree sizes, comma-separated")
     ap.add_argument("--runs", type=int, default=1, help="runs per size (median reported)")
+    ap.add_argument("--noop-repeats", type=int, default=3,
+                    help="no-op runs per tool and run, tools taking turns (median reported)")
     ap.add_argument("--only", default=",".join(ALL_TOOLS),
                     help="tools, comma-separated: " + ",".join(ALL_TOOLS))
     ap.add_argument("--binary", default=os.path.join(REPO, "build/release/src/slack-intel"))
@@ -468,11 +471,14 @@ def main():
                         changed = change_files(tree, layout, 0.01, args.seed * 1000 + run,
                                                f"{run_id}-{time.time()}")
                         log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
-                    for tool in tools:
+                    # A no-op changes nothing, so it can be repeated: the median of a few
+                    # (tools taking turns) is less at the mercy of one noisy moment.
+                    repeats = args.noop_repeats if case == "noop" else 1
+                    for tool, rep in [(t_, r_) for r_ in range(repeats) for t_ in tools]:
                         if tool == "raw-put" and case != "full":
                             continue
                         cmd = t.command(tool, tree, buckets[tool], "cache/")
-                        out = os.path.join(work, f"{tool}-{n}-{run}-{case}.out")
+                        out = os.path.join(work, f"{tool}-{n}-{run}-{case}-{rep}.out")
                         rgw.mark()
                         code, wall, cpu, rss = run_measured(cmd, t.env, out, args.timeout)
                         counts, statuses, done = rgw.since_mark()

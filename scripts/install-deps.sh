@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libfmt-dev libspdlog-dev libcli11-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev
   libpugixml-dev
   libyaml-cpp-dev
+  libzip-dev
   # the Parquet reader's fuzzer: clang with libFuzzer
   clang libclang-rt-14-dev
   # tests: GoogleTest, libcurl + OpenSSL for the reference SigV4 requests, curl

@@ -83,7 +83,7 @@ Result<std::vector<slack::Channel>> SelectChannels(const std::vector<slack::Chan
 
 class CacheRun {
  public:
-  CacheRun(const CacheSettings& settings, const Calendar& calendar, slack::SlackClient& client,
+  CacheRun(const CacheSettings& settings, const Calendar& calendar, slack::SlackSource& client,
            jira::JiraClient* jira, const std::function<void(const CacheEvent&)>& report,
            CacheProgress* progress)
       : s_(settings),
@@ -113,7 +113,7 @@ class CacheRun {
 
   const CacheSettings& s_;
   const Calendar& calendar_;
-  slack::SlackClient& client_;
+  slack::SlackSource& client_;
   jira::JiraClient* jira_;
   const std::function<void(const CacheEvent&)>& report_;
   CacheProgress own_progress_;
@@ -204,8 +204,9 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
       }
       // Replies of threads not polled this time (parents beyond the look-back) stay.
       for (MessageRow& old : *old_rows) {
-        if (old.is_thread_reply && old.thread_ts && !polled.count(*old.thread_ts) &&
-            !fetched.count(old.message_id)) {
+        if (fetched.count(old.message_id)) continue;
+        if (s_.keep_rows_not_fetched ||
+            (old.is_thread_reply && old.thread_ts && !polled.count(*old.thread_ts))) {
           rows.push_back(std::move(old));
         }
       }
@@ -337,7 +338,7 @@ Result<CacheSummary> CacheRun::Run() {
 }  // namespace
 
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
-                              slack::SlackClient& client, jira::JiraClient* jira,
+                              slack::SlackSource& client, jira::JiraClient* jira,
                               const std::function<void(const CacheEvent&)>& report,
                               CacheProgress* progress) {
   CacheRun run(settings, calendar, client, jira, report, progress);

@@ -9,7 +9,7 @@
 
 #include "cache/calendar.h"
 #include "jira/jira_client.h"
-#include "slack/slack_client.h"
+#include "slack/slack_source.h"
 
 namespace slack_intel::cache {
 
@@ -23,6 +23,9 @@ struct CacheSettings {
   bool threads = true;
   int thread_lookback_days = 30;
   bool jira = true;  // raw/jira partitions of the keys mentioned
+  // Keep rows the source did not return (import: an export adds and updates messages but
+  // never removes cached ones). Otherwise a re-fetched day holds what Slack returns.
+  bool keep_rows_not_fetched = false;
 };
 
 struct CacheSummary {
@@ -72,7 +75,7 @@ struct CacheEvent {
 // Errors: the Slack and Jira clients'; kNotFound for a named channel that does not exist;
 // kCorruption for a partition file that cannot be read (nothing is overwritten).
 Result<CacheSummary> RunCache(const CacheSettings& settings, const Calendar& calendar,
-                              slack::SlackClient& client, jira::JiraClient* jira,
+                              slack::SlackSource& client, jira::JiraClient* jira,
                               const std::function<void(const CacheEvent&)>& report,
                               CacheProgress* progress = nullptr);
 

@@ -1,20 +1,17 @@
 #include "cli/cache_command.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cache/cache_runner.h"
-#include "cli/progress_line.h"
+#include "cli/cache_output.h"
 #include "jira/jira_client.h"
-#include "util/redact.h"
+#include "slack/slack_client.h"
 
 namespace slack_intel::cli {
 
@@ -49,19 +46,6 @@ CLI::App* SetUpCacheCommand(CLI::App& app, CacheOptions& options) {
   cache->add_flag("--json", options.json, "One JSON object per line on stdout");
   return cache;
 }
-
-namespace {
-
-// The environment's value, else the config file's, else "".
-std::string Setting(std::initializer_list<const char*> names,
-                    const std::optional<std::string>& configured) {
-  for (const char* name : names) {
-    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
-  }
-  return configured.value_or("");
-}
-
-}  // namespace
 
 Status RunCache(const CacheOptions& options) {
   const std::string token = Setting({"SLACK_TOKEN", "SLACK_BOT_TOKEN"}, options.config.slack_token);
@@ -103,83 +87,29 @@ Status RunCache(const CacheOptions& options) {
   client_options.token = token;
   slack::SlackClient client(client_options);
 
-  // Jira fields when all three are set (JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN).
-  std::unique_ptr<jira::JiraClient> jira;
-  const std::string jira_url = Setting({"JIRA_URL"}, options.config.jira_url);
-  const std::string jira_email = Setting({"JIRA_EMAIL"}, options.config.jira_email);
-  const std::string jira_token = Setting({"JIRA_API_TOKEN"}, options.config.jira_api_token);
-  if (!jira_url.empty() && !jira_email.empty() && !jira_token.empty()) {
-    jira::JiraClientOptions jira_options;
-    jira_options.base_url = jira_url;
-    while (jira_options.base_url.ends_with("/")) jira_options.base_url.pop_back();
-    jira_options.email = jira_email;
-    jira_options.api_token = jira_token;
-    jira = std::make_unique<jira::JiraClient>(jira_options);
-  }
+  std::unique_ptr<jira::JiraClient> jira = MakeJiraClient(options.config);
 
   const bool json = options.json;
   const bool quiet = options.quiet;
-  cache::CacheProgress progress;
-  ProgressLine progress_line(
-      [&](double elapsed) {
-        const auto seconds = static_cast<int64_t>(elapsed);
-        return fmt::format("channels {}/{}  messages {}  API calls {}  rate-limited {}  {}:{:02}",
-                           progress.channels_done.load(), progress.channels_total.load(),
-                           progress.messages.load(), progress.api_calls.load(),
-                           progress.rate_limited.load(), seconds / 60, seconds % 60);
-      },
-      !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
-  auto print = [&](const cache::CacheEvent& e) {
-    using Kind = cache::CacheEvent::Kind;
-    if (json) {
-      static constexpr const char* kNames[] = {"channel_done", "channel_skipped", "file_written",
-                                               "file_removed"};
-      nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
-      if (!e.channel.empty()) line["channel"] = e.channel;
-      if (!e.path.empty()) line["path"] = e.path;
-      if (e.kind == Kind::kChannelDone) line["messages"] = e.messages;
-      if (!e.reason.empty()) line["reason"] = e.reason;
-      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else if (e.kind == Kind::kChannelSkipped) {
-      fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
-    } else if (!quiet && e.kind == Kind::kChannelDone) {
-      fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
-    }
-  };
-  auto summary = cache::RunCache(
-      settings, calendar, client, jira.get(),
-      [&](const cache::CacheEvent& e) { progress_line.Print([&] { print(e); }); }, &progress);
-  if (!summary.ok())
-    return Status(summary.status().code(), RedactSecrets(summary.status().message()));
+  SLACK_INTEL_ASSIGN_OR_RETURN(cache::CacheSummary summary,
+                               RunCacheWithOutput(settings, calendar, client, jira.get(),
+                                                  {json, quiet, !options.no_progress}));
   if (json) {
-    nlohmann::ordered_json totals = {
-        {"first_day", settings.first_day},
-        {"last_day", settings.last_day},
-        {"timezone", options.timezone},
-        {"channels", summary->channels},
-        {"channels_skipped", summary->channels_skipped},
-        {"messages", summary->messages},
-        {"replies", summary->replies},
-        {"threads_polled", summary->threads_polled},
-        {"jira_tickets", summary->jira_tickets},
-        {"files_written", summary->files_written},
-        {"files_unchanged", summary->files_unchanged},
-        {"files_removed", summary->files_removed},
-        {"api_calls", summary->api.calls},
-        {"rate_limited", summary->api.rate_limited},
-        {"rate_limit_wait_seconds", summary->api.rate_limit_wait_seconds}};
+    nlohmann::ordered_json totals = SummaryJson(settings, summary, options.timezone);
+    totals["api_calls"] = summary.api.calls;
+    totals["rate_limited"] = summary.api.rate_limited;
+    totals["rate_limit_wait_seconds"] = summary.api.rate_limit_wait_seconds;
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
   } else if (!quiet) {
     fmt::print(
         "cached {} .. {}: {} channel(s), {} message(s) ({} replies), {} Jira ticket(s); files "
         "written {}, unchanged {}, removed {}; {} API call(s), {} rate-limited{}\n",
-        settings.first_day, settings.last_day, summary->channels, summary->messages,
-        summary->replies, summary->jira_tickets, summary->files_written, summary->files_unchanged,
-        summary->files_removed, summary->api.calls, summary->api.rate_limited,
-        summary->channels_skipped.empty()
-            ? ""
-            : fmt::format("; skipped (not a member): {}",
-                          fmt::join(summary->channels_skipped, ", ")));
+        settings.first_day, settings.last_day, summary.channels, summary.messages, summary.replies,
+        summary.jira_tickets, summary.files_written, summary.files_unchanged, summary.files_removed,
+        summary.api.calls, summary.api.rate_limited,
+        summary.channels_skipped.empty() ? ""
+                                         : fmt::format("; skipped (not a member): {}",
+                                                       fmt::join(summary.channels_skipped, ", ")));
   }
   std::fflush(stdout);
   return Status::OK();

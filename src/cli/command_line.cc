@@ -47,6 +47,7 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.cache_path, cache_options_.cache_path);
   set(config.cache_path, import_options_.cache_path);
   set(config.timezone, cache_options_.timezone);
+  set(config.timezone, import_options_.timezone);
   set(config.bucket, sync_options_.bucket);
   set(config.prefix, sync_options_.prefix);
   set(config.region, sync_options_.region);
@@ -54,6 +55,7 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.endpoint_url, sync_options_.endpoint_url);
   if (config.bucket) sync_->get_option("--bucket")->required(false);
   cache_options_.config = config;
+  import_options_.config = config;
 }
 
 bool CommandLine::has_command() const { return !app_->get_subcommands().empty(); }
@@ -69,7 +71,11 @@ Status CommandLine::Run() const {
     options.quiet = quiet_;
     return RunCache(options);
   }
-  if (import_->parsed()) return RunImport(import_options_);
+  if (import_->parsed()) {
+    ImportOptions options = import_options_;
+    options.quiet = quiet_;
+    return RunImport(options);
+  }
   if (inspect_->parsed()) return RunInspect(inspect_options_);
   return Status::Internal("no subcommand was parsed");
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "slack/slack_json.h"
 #include "util/http/curl_http_client.h"
 
 namespace slack_intel::slack {
@@ -37,35 +38,9 @@ std::string FormEncode(const Params& params) {
   return out;
 }
 
-std::string Text(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-bool Flag(const json& object, const char* name, bool fallback = false) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-
-Message ParseMessage(const json& m) {
-  Message message;
-  message.ts = Text(m, "ts");
-  message.user = Text(m, "user");
-  message.text = Text(m, "text");
-  message.thread_ts = Text(m, "thread_ts");
-  if (auto it = m.find("reply_count"); it != m.end() && it->is_number_integer())
-    message.reply_count = it->get<int64_t>();
-  message.latest_reply = Text(m, "latest_reply");
-  message.subtype = Text(m, "subtype");
-  message.bot_id = Text(m, "bot_id");
-  if (auto it = m.find("edited"); it != m.end() && it->is_object())
-    message.edited_ts = Text(*it, "ts");
-  return message;
-}
-
 // What to do about a Slack error code: the status a user sees, with the remedy.
 Status SlackError(const std::string& method, const json& reply) {
-  const std::string code = Text(reply, "error");
+  const std::string code = TextField(reply, "error");
   const std::string what = fmt::format("slack {}: {}", method, code);
   if (code == "invalid_auth" || code == "token_revoked" || code == "not_authed" ||
       code == "account_inactive" || code == "token_expired") {
@@ -77,8 +52,8 @@ Status SlackError(const std::string& method, const json& reply) {
   if (code == "missing_scope") {
     return Status::PermissionDenied(fmt::format(
         "{} (the token lacks the scope '{}'; add it to the Slack app and reinstall it{})", what,
-        Text(reply, "needed"),
-        Text(reply, "provided").empty() ? "" : "; it has: " + Text(reply, "provided")));
+        TextField(reply, "needed"),
+        TextField(reply, "provided").empty() ? "" : "; it has: " + TextField(reply, "provided")));
   }
   if (code == "not_in_channel") return Status::FailedPrecondition(what);
   if (code == "channel_not_found" || code == "thread_not_found") return Status::NotFound(what);
@@ -156,7 +131,7 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
     if (!sent.ok()) return sent.status().WithContext("slack " + where);
     json reply = json::parse(sent->body, nullptr, false);
     const bool limited =
-        sent->status == 429 || (reply.is_object() && Text(reply, "error") == "ratelimited");
+        sent->status == 429 || (reply.is_object() && TextField(reply, "error") == "ratelimited");
     if (limited) {
       ++stats_.rate_limited;
       ++waits;
@@ -176,7 +151,7 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
       return Status::Corruption(
           fmt::format("slack {}: the reply is not a Slack API object", where));
     }
-    if (!Flag(reply, "ok")) return SlackError(method, reply);
+    if (!FlagField(reply, "ok")) return SlackError(method, reply);
     recent_calls_[method].push_back(options_.clock->Now());
     if (recent_calls_[method].size() > 10000) recent_calls_[method].pop_front();
     return reply;
@@ -193,7 +168,7 @@ Status SlackClient::CallPaged(const std::string& method, Params params,
     SLACK_INTEL_RETURN_IF_ERROR(each_page(reply));
     std::string next;
     if (auto meta = reply.find("response_metadata"); meta != reply.end() && meta->is_object())
-      next = Text(*meta, "next_cursor");
+      next = TextField(*meta, "next_cursor");
     if (next.empty()) return Status::OK();
     params.back().second = next;
   }
@@ -201,26 +176,24 @@ Status SlackClient::CallPaged(const std::string& method, Params params,
 
 Result<std::string> SlackClient::AuthTest() {
   SLACK_INTEL_ASSIGN_OR_RETURN(json reply, Call("auth.test", {}));
-  return Text(reply, "team");
+  return TextField(reply, "team");
 }
 
 Result<std::vector<Channel>> SlackClient::ListChannels(bool include_archived) {
   std::vector<Channel> channels;
-  SLACK_INTEL_RETURN_IF_ERROR(
-      CallPaged("conversations.list",
-                {{"types", "public_channel,private_channel"},
-                 {"exclude_archived", include_archived ? "false" : "true"},
-                 {"limit", "1000"}},
-                [&](const json& page) {
-                  auto list = page.find("channels");
-                  if (list == page.end() || !list->is_array())
-                    return Status::Corruption("slack conversations.list: no channels array");
-                  for (const json& c : *list) {
-                    channels.push_back({Text(c, "id"), Text(c, "name"), Flag(c, "is_private"),
-                                        Flag(c, "is_archived"), Flag(c, "is_member", true)});
-                  }
-                  return Status::OK();
-                }));
+  SLACK_INTEL_RETURN_IF_ERROR(CallPaged("conversations.list",
+                                        {{"types", "public_channel,private_channel"},
+                                         {"exclude_archived", include_archived ? "false" : "true"},
+                                         {"limit", "1000"}},
+                                        [&](const json& page) {
+                                          auto list = page.find("channels");
+                                          if (list == page.end() || !list->is_array())
+                                            return Status::Corruption(
+                                                "slack conversations.list: no channels array");
+                                          for (const json& c : *list)
+                                            channels.push_back(ParseChannel(c));
+                                          return Status::OK();
+                                        }));
   return channels;
 }
 
@@ -230,15 +203,7 @@ Result<std::vector<User>> SlackClient::ListUsers() {
     auto list = page.find("members");
     if (list == page.end() || !list->is_array())
       return Status::Corruption("slack users.list: no members array");
-    for (const json& u : *list) {
-      User user{Text(u, "id"),     Text(u, "name"),    Text(u, "real_name"), "",
-                Flag(u, "is_bot"), Flag(u, "deleted"), Text(u, "tz")};
-      if (auto profile = u.find("profile"); profile != u.end() && profile->is_object()) {
-        user.display_name = Text(*profile, "display_name");
-        if (user.real_name.empty()) user.real_name = Text(*profile, "real_name");
-      }
-      users.push_back(std::move(user));
-    }
+    for (const json& u : *list) users.push_back(ParseUser(u));
     return Status::OK();
   }));
   return users;
@@ -251,7 +216,7 @@ Status AppendMessages(const std::string& method, const json& page, std::vector<M
   if (list == page.end() || !list->is_array())
     return Status::Corruption(fmt::format("slack {}: no messages array", method));
   for (const json& m : *list) {
-    if (!m.is_object() || Text(m, "ts").empty())
+    if (!m.is_object() || TextField(m, "ts").empty())
       return Status::Corruption(fmt::format("slack {}: a message without ts", method));
     out.push_back(ParseMessage(m));
   }

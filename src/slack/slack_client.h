@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "slack/slack_source.h"
 #include "slack/slack_types.h"
 #include "util/clock.h"
 #include "util/http/http_client.h"
@@ -26,13 +27,6 @@ struct SlackClientOptions {
   std::function<std::unique_ptr<http::HttpClient>()> make_http_client;  // default: libcurl
 };
 
-// Counters for the summary and the progress line.
-struct SlackCallStats {
-  int64_t calls = 0;
-  int64_t rate_limited = 0;
-  double rate_limit_wait_seconds = 0;
-};
-
 // A Slack Web API client: form-encoded POSTs with a bearer token, cursor paging at each
 // method's largest page, and rate limits honoured: a 429 is waited out for its Retry-After
 // and from then on that method is paced at its tier's rate (Slack allows bursts, so calls go
@@ -42,24 +36,25 @@ struct SlackCallStats {
 //   channel_not_found, thread_not_found -> kNotFound
 //   a reply that is not JSON -> kCorruption naming the method and cursor
 // Not thread-safe.
-class SlackClient {
+class SlackClient : public SlackSource {
  public:
   explicit SlackClient(SlackClientOptions options);
   ~SlackClient();
 
   // The workspace (team) name the token belongs to.
-  Result<std::string> AuthTest();
+  Result<std::string> AuthTest() override;
   // Public and private channels the token can see (conversations.list, every page).
-  Result<std::vector<Channel>> ListChannels(bool include_archived);
-  Result<std::vector<User>> ListUsers();
+  Result<std::vector<Channel>> ListChannels(bool include_archived) override;
+  Result<std::vector<User>> ListUsers() override;
   // Messages of a channel with oldest <= ts <= latest (conversations.history, every page),
   // newest first as Slack returns them. "" = unbounded.
   Result<std::vector<Message>> History(const std::string& channel, const std::string& oldest,
-                                       const std::string& latest);
+                                       const std::string& latest) override;
   // A thread: the parent, then its replies (conversations.replies, every page).
-  Result<std::vector<Message>> Replies(const std::string& channel, const std::string& thread_ts);
+  Result<std::vector<Message>> Replies(const std::string& channel,
+                                       const std::string& thread_ts) override;
 
-  const SlackCallStats& stats() const { return stats_; }
+  const SlackCallStats& stats() const override { return stats_; }
 
  private:
   // One call, waiting out rate limits and retrying transient failures. Returns the parsed

@@ -149,7 +149,7 @@ std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path&
   std::string line;
   if (!std::getline(in, line)) return keys;  // the header; Find() checks it
   for (size_t i = 0; std::getline(in, line); ++i) {
-    if (i % every != 0) continue;
+    if (i == 0 || i % every != 0) continue;  // cutting before the first key is no cut
     auto key = Unescape(std::string_view(line).substr(0, line.find('\t')));
     if (!key || (!keys.empty() && *key <= keys.back())) break;
     keys.push_back(std::move(*key));

@@ -44,8 +44,8 @@ class ManifestReader {
   // Entries passed over so far, or with `to_end`, also those after the last key asked for.
   uint64_t Dropped(bool to_end);
 
-  // Every `every`-th key of the manifest at `path`, from the first: where a parallel listing
-  // can cut the key space. Empty when there is no manifest.
+  // Every `every`-th key of the manifest at `path` (the `every`-th, the 2 x `every`-th, ...):
+  // where a parallel listing can cut the key space. Empty without a manifest.
   static std::vector<std::string> SampleKeys(const std::filesystem::path& path, size_t every);
 
  private:

@@ -12,115 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "support/node_tools.h"
-#include "support/server_process.h"
-#include "support/subprocess.h"
-#include "support/temp_dir.h"
+#include "e2e/cache_fixture.h"
 
 namespace slack_intel::testing {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kFixture =
-    fs::path(SLACK_INTEL_SOURCE_DIR) / "../shared/fixtures/slack-export-viewer-testarchive";
-
-// "channel|YYYY-MM-DD" -> messages, from the export's day files, by each message's own UTC day;
-// the channels of channels.json and groups.json (DMs are not cached).
-std::map<std::string, int> ExpectedCounts(const fs::path& export_dir) {
-  std::set<std::string> channels;
-  for (const char* list : {"channels.json", "groups.json"}) {
-    std::ifstream in(export_dir / list);
-    if (!in) continue;
-    for (const auto& channel : nlohmann::json::parse(in)) channels.insert(channel["name"]);
-  }
-  std::map<std::string, int> counts;
-  for (const auto& folder : fs::directory_iterator(export_dir)) {
-    if (!folder.is_directory() || !channels.count(folder.path().filename().string())) continue;
-    for (const auto& day : fs::directory_iterator(folder.path())) {
-      std::ifstream in(day.path());
-      for (const auto& message : nlohmann::json::parse(in)) {
-        const auto ts = static_cast<time_t>(std::stoll(message["ts"].get<std::string>()));
-        std::tm tm{};
-        gmtime_r(&ts, &tm);
-        char dt[16];
-        std::strftime(dt, sizeof dt, "%Y-%m-%d", &tm);
-        ++counts[folder.path().filename().string() + "|" + dt];
-      }
-    }
-  }
-  return counts;
-}
-
-class CacheE2E : public ::testing::Test {
- protected:
-  void StartSlack(const fs::path& export_dir, std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {
-        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/slack.mjs", "--export",
-        export_dir.string()};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    slack_ = ServerProcess::Start(argv);
-  }
-
-  void StartJira(std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {
-        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/jira.mjs", "--synthesize"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    jira_ = ServerProcess::Start(argv);
-  }
-
-  ProcessResult Cache(std::vector<std::string> extra = {},
-                      const std::string& token = "standin-slack-token",
-                      const std::string& jira_token = "jira-standin-token") {
-    std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
-                                     "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::map<std::string, std::string> env = {{"SLACK_TOKEN", token},
-                                              {"SLACK_API_URL", slack_->base_url() + "/api"}};
-    if (jira_) {
-      env["JIRA_URL"] = jira_->base_url();
-      env["JIRA_EMAIL"] = "standin@example.invalid";
-      env["JIRA_API_TOKEN"] = jira_token;
-    }
-    return RunProcess(args, env);
-  }
-
-  nlohmann::json Query(const std::string& sql) {
-    ProcessResult run = RunNodeTool("parquet-check/query.mjs", {sql});
-    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
-    return run.exit_code == 0 ? nlohmann::json::parse(run.stdout_text) : nlohmann::json();
-  }
-
-  static nlohmann::json Summary(const ProcessResult& run) {
-    const auto lines = SplitLines(run.stdout_text);
-    return lines.empty() ? nlohmann::json() : nlohmann::json::parse(lines.back())["summary"];
-  }
-
-  // "channel|dt" -> rows, as DuckDB reads the hive-partitioned cache.
-  std::map<std::string, int> CachedCounts() {
-    ProcessResult run = RunNodeTool(
-        "parquet-check/query.mjs",
-        {"SELECT channel, dt, count(*) AS n FROM read_parquet('" + cache_.string() +
-         "/raw/messages/*/*/*.parquet', hive_partitioning=true, hive_types_autocast=false) "
-         "GROUP BY ALL"});
-    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
-    std::map<std::string, int> counts;
-    for (const auto& row : nlohmann::json::parse(run.stdout_text))
-      counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
-    return counts;
-  }
-
-  std::map<fs::path, fs::file_time_type> Mtimes() {
-    std::map<fs::path, fs::file_time_type> mtimes;
-    for (const auto& entry : fs::recursive_directory_iterator(cache_))
-      if (entry.is_regular_file()) mtimes[entry.path()] = entry.last_write_time();
-    return mtimes;
-  }
-
-  TempDir dir_;
-  fs::path cache_ = dir_.path() / "cache";
-  std::unique_ptr<ServerProcess> slack_;
-  std::unique_ptr<ServerProcess> jira_;
-};
 
 TEST_F(CacheE2E, TheCacheHoldsExactlyTheExportsMessagesPerChannelAndDay) {
   StartSlack(kFixture);

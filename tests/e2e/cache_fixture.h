@@ -1,0 +1,99 @@
+#pragma once
+
+// What the cache and import e2e tests share: the Slack and Jira stand-ins, the binary run as
+// a user runs it, and DuckDB reading back what it wrote.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/node_tools.h"
+#include "support/server_process.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace slack_intel::testing {
+
+extern const std::filesystem::path kFixture;  // ../shared/fixtures/slack-export-viewer-testarchive
+
+// "channel|YYYY-MM-DD" -> messages, from the export's day files, by each message's own UTC day;
+// the channels of channels.json and groups.json (DMs are not cached).
+std::map<std::string, int> ExpectedCounts(const std::filesystem::path& export_dir);
+
+class CacheE2E : public ::testing::Test {
+ protected:
+  void StartSlack(const std::filesystem::path& export_dir, std::vector<std::string> flags = {}) {
+    std::vector<std::string> argv = {
+        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/slack.mjs", "--export",
+        export_dir.string()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    slack_ = ServerProcess::Start(argv);
+  }
+
+  void StartJira(std::vector<std::string> flags = {}) {
+    std::vector<std::string> argv = {
+        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/jira.mjs", "--synthesize"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    jira_ = ServerProcess::Start(argv);
+  }
+
+  ProcessResult Cache(std::vector<std::string> extra = {},
+                      const std::string& token = "standin-slack-token",
+                      const std::string& jira_token = "jira-standin-token") {
+    std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
+                                     "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::map<std::string, std::string> env = {{"SLACK_TOKEN", token},
+                                              {"SLACK_API_URL", slack_->base_url() + "/api"}};
+    if (jira_) {
+      env["JIRA_URL"] = jira_->base_url();
+      env["JIRA_EMAIL"] = "standin@example.invalid";
+      env["JIRA_API_TOKEN"] = jira_token;
+    }
+    return RunProcess(args, env);
+  }
+
+  nlohmann::json Query(const std::string& sql) {
+    ProcessResult run = RunNodeTool("parquet-check/query.mjs", {sql});
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    return run.exit_code == 0 ? nlohmann::json::parse(run.stdout_text) : nlohmann::json();
+  }
+
+  static nlohmann::json Summary(const ProcessResult& run) {
+    const auto lines = SplitLines(run.stdout_text);
+    return lines.empty() ? nlohmann::json() : nlohmann::json::parse(lines.back())["summary"];
+  }
+
+  // "channel|dt" -> rows, as DuckDB reads the hive-partitioned cache.
+  std::map<std::string, int> CachedCounts() {
+    ProcessResult run = RunNodeTool(
+        "parquet-check/query.mjs",
+        {"SELECT channel, dt, count(*) AS n FROM read_parquet('" + cache_.string() +
+         "/raw/messages/*/*/*.parquet', hive_partitioning=true, hive_types_autocast=false) "
+         "GROUP BY ALL"});
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    std::map<std::string, int> counts;
+    for (const auto& row : nlohmann::json::parse(run.stdout_text))
+      counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
+    return counts;
+  }
+
+  std::map<std::filesystem::path, std::filesystem::file_time_type> Mtimes() {
+    std::map<std::filesystem::path, std::filesystem::file_time_type> mtimes;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(cache_))
+      if (entry.is_regular_file()) mtimes[entry.path()] = entry.last_write_time();
+    return mtimes;
+  }
+
+  TempDir dir_;
+  std::filesystem::path cache_ = dir_.path() / "cache";
+  std::unique_ptr<ServerProcess> slack_;
+  std::unique_ptr<ServerProcess> jira_;
+};
+
+}  // namespace slack_intel::testing

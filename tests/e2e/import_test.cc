@@ -1,0 +1,224 @@
+// `slack-intel import` run as a user runs it, on the real export in ../shared/fixtures (folder
+// and ZIP) and generated ones with every quirk; DuckDB reads back what it wrote and the counts
+// are computed by this test from the export's JSON. The same export fetched through the Slack
+// stand-in with `cache` must give the same bytes.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "e2e/cache_fixture.h"
+
+namespace slack_intel::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ImportE2E : public CacheE2E {
+ protected:
+  ProcessResult Import(const fs::path& source, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "import",        source.string(),
+                                     "--cache-path",       cache_.string(), "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunProcess(args, {{"JIRA_URL", ""}});
+  }
+
+  // Every file under `root`, relative, with its bytes.
+  static std::map<std::string, std::string> Files(const fs::path& root) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      files[entry.path().lexically_relative(root).generic_string()] =
+          std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return files;
+  }
+
+  static int Total(const std::map<std::string, int>& counts) {
+    int total = 0;
+    for (const auto& [_, n] : counts) total += n;
+    return total;
+  }
+
+  // Writes `files` (name -> bytes) into a ZIP with Python's zipfile, names taken as given.
+  void Zip(const fs::path& zip, const std::map<std::string, std::string>& files) {
+    nlohmann::json spec = files;
+    std::ofstream(dir_.path() / "zip-spec.json") << spec.dump();
+    ProcessResult made =
+        RunProcess({"/usr/bin/python3", "-c",
+                    "import json,sys,zipfile\n"
+                    "spec=json.load(open(sys.argv[1]))\n"
+                    "with zipfile.ZipFile(sys.argv[2],'w',zipfile.ZIP_DEFLATED) as z:\n"
+                    "  [z.writestr(n, b) for n, b in spec.items()]\n",
+                    (dir_.path() / "zip-spec.json").string(), zip.string()},
+                   {});
+    ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  }
+};
+
+TEST_F(ImportE2E, TheFixtureFolderAndZipGiveTheExportsMessagesPerChannelAndDay) {
+  const auto expected = ExpectedCounts(kFixture);
+  ProcessResult folder = Import(kFixture);
+  ASSERT_EQ(folder.exit_code, 0) << folder.stderr_text << folder.stdout_text;
+  EXPECT_EQ(CachedCounts(), expected);
+  EXPECT_EQ(Summary(folder)["messages"], Total(expected));
+  EXPECT_TRUE(fs::exists(cache_ / "users.parquet"));
+  const auto from_folder = Files(cache_);
+
+  fs::remove_all(cache_);
+  ProcessResult zip = Import(kFixture / "testarchive.zip");
+  ASSERT_EQ(zip.exit_code, 0) << zip.stderr_text;
+  EXPECT_EQ(CachedCounts(), expected);
+  EXPECT_TRUE(Files(cache_) == from_folder) << "the ZIP and the folder gave other bytes";
+}
+
+TEST_F(ImportE2E, ImportAndCacheOfTheSameExportWriteTheSameBytes) {
+  for (const fs::path& source : {kFixture, dir_.path() / "generated"}) {
+    if (source != kFixture) {
+      ASSERT_EQ(RunNodeTool("workspace-gen/generate.mjs",
+                            {"--seed", "5", "--channels", "5", "--days", "8", "--start",
+                             "2026-03-01", "--out", source.string()})
+                    .exit_code,
+                0);
+    }
+    cache_ = dir_.path() / ("imported-" + source.filename().string());
+    ProcessResult imported = Import(source);
+    ASSERT_EQ(imported.exit_code, 0) << imported.stderr_text;
+    const auto summary = Summary(imported);
+    const auto via_import = Files(cache_);
+
+    StartSlack(source);
+    cache_ = dir_.path() / ("cached-" + source.filename().string());
+    ProcessResult cached = Cache(
+        {"--since", summary["first_day"], "--until", summary["last_day"], "--include-archived"});
+    ASSERT_EQ(cached.exit_code, 0) << cached.stderr_text;
+    const auto via_cache = Files(cache_);
+    ASSERT_EQ(via_import.size(), via_cache.size()) << source;
+    EXPECT_GT(via_cache.size(), 10u) << "nothing to compare";
+    for (const auto& [name, bytes] : via_cache) {
+      auto other = via_import.find(name);
+      ASSERT_NE(other, via_import.end()) << name << " only from cache";
+      EXPECT_TRUE(other->second == bytes) << name << " differs between import and cache";
+    }
+    slack_.reset();
+  }
+}
+
+TEST_F(ImportE2E, ImportingTwiceChangesNothingAndAnImportNeverRemovesCachedMessages) {
+  const fs::path source = dir_.path() / "export";
+  fs::copy(kFixture, source, fs::copy_options::recursive);
+  ASSERT_EQ(Import(source).exit_code, 0);
+  const auto before = Mtimes();
+  ProcessResult again = Import(source);
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  EXPECT_EQ(Summary(again)["files_written"], 0);
+  EXPECT_EQ(Mtimes(), before) << "a second import touched files";
+
+  // An older export lacking a message (as after a later `cache`) adds, updates, never removes.
+  const fs::path day = source / "enrique/2016-02-07.json";
+  std::ifstream in(day);
+  auto messages = nlohmann::json::parse(in);
+  in.close();
+  const size_t count = messages.size();
+  messages.erase(messages.begin());
+  messages[0]["text"] = "edited in the export";
+  std::ofstream(day) << messages.dump();
+  const auto total_before = Total(CachedCounts());
+  ProcessResult older = Import(source);
+  ASSERT_EQ(older.exit_code, 0) << older.stderr_text;
+  EXPECT_EQ(Total(CachedCounts()), total_before);
+  const auto edited = Query("SELECT count(*) AS n FROM read_parquet('" + cache_.string() +
+                            "/raw/messages/*/*/*.parquet') WHERE text = 'edited in the export'");
+  EXPECT_EQ(edited[0]["n"], 1);
+  EXPECT_GT(count, 1u);
+}
+
+TEST_F(ImportE2E, AGeneratedExportWithEveryQuirkImportsFromItsZip) {
+  const fs::path source = dir_.path() / "generated";
+  ProcessResult made = RunNodeTool("workspace-gen/generate.mjs",
+                                   {"--seed", "9", "--channels", "6", "--days", "12", "--start",
+                                    "2026-01-01", "--out", source.string(), "--zip"});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  const auto expected = ExpectedCounts(source);
+  ProcessResult run = Import(fs::path(source.string() + ".zip"), {"--timezone", "UTC"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(CachedCounts(), expected);
+  EXPECT_GT(Summary(run)["replies"].get<int>(), 0);
+  EXPECT_GT(Summary(run)["skipped"]["direct_conversations"].get<int>(), 0);
+
+  // Quirks the generator does not make: a canvas beside the day files, invalid UTF-8, a
+  // message without text, `created` as a string, an unknown subtype.
+  std::ifstream channels(source / "channels.json");
+  const fs::path folder = source / nlohmann::json::parse(channels)[0]["name"].get<std::string>();
+  std::ofstream(folder / "canvas_in_the_conversation.json") << R"({"title": "notes"})";
+  fs::path day_file;
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.path().filename().string().starts_with("20")) day_file = entry.path();
+  std::ifstream in(day_file);
+  auto day = nlohmann::json::parse(in);
+  in.close();
+  day.push_back({{"type", "message"},
+                 {"subtype", "huddle_thread_v9"},
+                 {"ts", "1767300000.000100"},
+                 {"user", "UNOBODY01"}});
+  std::string text = day.dump();
+  text.insert(text.size() - 1, R"(,{"type":"message","ts":"1767300000.000200","text":"bad )"
+                               "\xff\xfe"
+                               R"( bytes"})");
+  std::ofstream(day_file, std::ios::binary) << text;
+  cache_ = dir_.path() / "quirks";
+  ProcessResult quirks = Import(source);
+  ASSERT_EQ(quirks.exit_code, 0) << quirks.stderr_text;
+  EXPECT_EQ(Summary(quirks)["skipped"]["non_day_files"], 1);
+  EXPECT_EQ(Summary(quirks)["messages"], Total(expected) + 2);
+  const auto repaired =
+      Query("SELECT count(*) AS n FROM read_parquet('" + cache_.string() +
+            "/raw/messages/*/*/*.parquet') WHERE text = 'bad \uFFFD\uFFFD bytes'");
+  EXPECT_EQ(repaired[0]["n"], 1);
+}
+
+TEST_F(ImportE2E, BadExportsFailNamingTheFileAndLeaveNoPartialFile) {
+  ProcessResult missing = Import(dir_.path() / "nope.zip");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.stderr_text.find("export not found"), std::string::npos);
+
+  // A download cut short.
+  std::ifstream in(kFixture / "testarchive.zip", std::ios::binary);
+  std::string zip((std::istreambuf_iterator<char>(in)), {});
+  const fs::path truncated = dir_.path() / "truncated.zip";
+  std::ofstream(truncated, std::ios::binary) << zip.substr(0, zip.size() / 2);
+  ProcessResult cut = Import(truncated);
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_NE(cut.stderr_text.find("truncated.zip"), std::string::npos) << cut.stderr_text;
+  EXPECT_FALSE(fs::exists(cache_)) << "a broken ZIP wrote files";
+
+  // Zip-slip: an entry reaching outside the export.
+  const fs::path evil = dir_.path() / "evil.zip";
+  Zip(evil, {{"channels.json", "[]"}, {"../escaped.json", "[]"}});
+  ProcessResult slip = Import(evil);
+  EXPECT_EQ(slip.exit_code, 1);
+  EXPECT_NE(slip.stderr_text.find("'../escaped.json'"), std::string::npos) << slip.stderr_text;
+  EXPECT_FALSE(fs::exists(dir_.path() / "escaped.json"));
+
+  // A day file that is not JSON, named with its path inside the ZIP.
+  const fs::path broken = dir_.path() / "broken.zip";
+  Zip(broken, {{"export/channels.json", R"([{"id":"C1","name":"general"}])"},
+               {"export/general/2026-01-01.json", "[{\"ts\": \"1767225600.000100\", "}});
+  ProcessResult not_json = Import(broken);
+  EXPECT_EQ(not_json.exit_code, 1);
+  EXPECT_NE(not_json.stderr_text.find("broken.zip:export/general/2026-01-01.json: not valid JSON"),
+            std::string::npos)
+      << not_json.stderr_text;
+  if (fs::exists(cache_)) {
+    for (const auto& entry : fs::recursive_directory_iterator(cache_))
+      EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace slack_intel::testing

@@ -1,0 +1,128 @@
+#include "import/export_source.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+namespace slack_intel::import {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ExportSourceTest : public ::testing::Test {
+ protected:
+  void Write(const std::string& relative, const std::string& text) {
+    fs::create_directories((dir_.path() / relative).parent_path());
+    std::ofstream(dir_.path() / relative, std::ios::binary) << text;
+  }
+
+  std::unique_ptr<ExportSource> Open() {
+    auto archive = ExportArchive::Open(dir_.path());
+    EXPECT_TRUE(archive.ok()) << archive.status().message();
+    auto source = ExportSource::Open(std::move(*archive));
+    EXPECT_TRUE(source.ok()) << source.status().message();
+    return std::move(*source);
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(ExportSourceTest, ThreadsAreReassembledAcrossDayFilesAsTheApiWouldServeThem) {
+  // `created` as a string and a renamed channel whose folder still has the old name.
+  Write("channels.json",
+        R"([{"id":"C1","name":"general","created":"1767225600","is_archived":false},
+            {"id":"C2","name":"new-name","previous_names":["old-name"],"is_archived":true}])");
+  Write("groups.json", R"([{"id":"G1","name":"secret"}])");
+  Write("users.json", R"([{"id":"U1","name":"ana","real_name":"Ana"}])");
+  Write("org_users.json", R"([{"id":"U2","name":"bo"},{"id":"U1","name":"dup"}])");
+  Write("dms.json", R"([{"id":"D1","members":["U1","U2"]}])");
+  // The parent claims 5 replies; the export holds 2 (one broadcast), one in the next day file.
+  Write("general/2026-01-01.json", R"([
+    {"type":"message","ts":"1767225600.000100","user":"U1","text":"parent","thread_ts":"1767225600.000100","reply_count":5},
+    {"type":"message","ts":"1767225700.000100","subtype":"bot_message","bot_id":"B1","text":"bot, no user"},
+    {"type":"message","ts":"1767225800.000100","user":"U3"},
+    {"type":"message","text":"no ts"},
+    {"type":"message","ts":"1767225900.000100","user":"U1","text":"reply to a lost parent","thread_ts":"1767000000.000100"}
+  ])");
+  Write("general/2026-01-02.json", R"([
+    {"type":"message","ts":"1767312000.000100","user":"U2","text":"reply","thread_ts":"1767225600.000100"},
+    {"type":"message","ts":"1767312100.000100","user":"U2","text":"broadcast","subtype":"thread_broadcast","thread_ts":"1767225600.000100"}
+  ])");
+  Write("general/canvas.json", "{}");
+  Write("old-name/2025-12-31.json",
+        R"([{"type":"message","ts":"1767139200.000100","text":"old"}])");
+  Write("D1/2026-01-01.json", R"([{"type":"message","ts":"1767225600.000200","text":"dm"}])");
+
+  auto source = Open();
+  ASSERT_TRUE(source);
+  auto channels = source->ListChannels(true);
+  ASSERT_EQ(channels->size(), 3u);
+  EXPECT_TRUE((*channels)[2].is_private);
+  EXPECT_EQ(source->ListChannels(false)->size(), 2u);  // new-name is archived
+  ASSERT_EQ(source->ListUsers()->size(), 2u);
+  EXPECT_EQ((*source->ListUsers())[0].name, "ana");  // the first definition wins
+
+  auto history = source->History("C1", "", "");
+  ASSERT_TRUE(history.ok()) << history.status().message();
+  ASSERT_EQ(history->size(), 4u);  // parent, bot, no-text, broadcast; replies are not shown
+  EXPECT_EQ((*history)[0].reply_count, 2);
+  EXPECT_EQ((*history)[0].latest_reply, "1767312100.000100");
+  EXPECT_TRUE((*history)[0].is_thread_parent());
+  EXPECT_EQ((*history)[1].user, "");
+  EXPECT_EQ((*history)[2].text, "");
+  EXPECT_EQ(source->History("C1", "1767225700.000100", "1767225800.000100")->size(), 2u);
+
+  auto replies = source->Replies("C1", "1767225600.000100");
+  ASSERT_TRUE(replies.ok());
+  ASSERT_EQ(replies->size(), 3u);
+  EXPECT_EQ((*replies)[1].text, "reply");
+  EXPECT_EQ(source->Replies("C1", "1767225999.000000").status().code(), StatusCode::kNotFound);
+
+  auto renamed = source->History("C2", "", "");
+  ASSERT_EQ(renamed->size(), 1u);
+  EXPECT_EQ((*renamed)[0].text, "old");
+
+  const ImportSkips& skipped = source->skipped();
+  EXPECT_EQ(skipped.non_day_files, 1);
+  EXPECT_EQ(skipped.examples, std::vector<std::string>{"general/canvas.json"});
+  EXPECT_EQ(skipped.direct_conversations, 1);
+  EXPECT_EQ(skipped.messages_without_ts, 1);
+  EXPECT_EQ(skipped.orphan_replies, 1);
+  EXPECT_EQ(skipped.empty_channels, 1);  // secret has no folder
+  EXPECT_EQ(source->DayFileRange(),
+            (std::pair<std::string, std::string>{"2025-12-31", "2026-01-02"}));
+}
+
+TEST_F(ExportSourceTest, BadJsonNamesTheFile) {
+  Write("channels.json", R"([{"id":"C1","name":"general"}])");
+  Write("general/2026-01-01.json", R"([{"ts": "1767225600.000100", )");
+  auto source = Open();
+  auto history = source->History("C1", "", "");
+  EXPECT_EQ(history.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(history.status().message().find("general/2026-01-01.json: not valid JSON"),
+            std::string::npos)
+      << history.status().message();
+  Write("users.json", R"({"not": "a list"})");
+  auto archive = ExportArchive::Open(dir_.path());
+  ASSERT_TRUE(archive.ok());
+  auto reopened = ExportSource::Open(std::move(*archive));
+  EXPECT_NE(reopened.status().message().find("users.json: expected a JSON list"),
+            std::string::npos);
+}
+
+TEST(ExportArchive, EntryNamesThatLeaveTheExportAreRefused) {
+  for (const char* bad : {"../x.json", "a/../../x", "/etc/passwd", "C:/x", "a\\b.json", ""}) {
+    EXPECT_TRUE(UnsafeEntryName(bad).has_value()) << bad;
+  }
+  for (const char* good : {"channels.json", "general/2026-01-01.json", "a..b/c", "export/"}) {
+    EXPECT_FALSE(UnsafeEntryName(good).has_value()) << good;
+  }
+  EXPECT_EQ(FindExportRoot({"x/channels.json", "x/y/channels.json", "users.json"}), "x/");
+  EXPECT_EQ(FindExportRoot({"channels.json"}), "");
+  EXPECT_FALSE(FindExportRoot({"users.json"}).has_value());
+}
+
+}  // namespace
+}  // namespace slack_intel::import
