@@ -189,7 +189,7 @@ def main():
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--throttled-channels", type=int, default=20)
     ap.add_argument("--throttled-days", type=int, default=30)
-    ap.add_argument("--rate-scale", type=float, default=40,
+    ap.add_argument("--rate-scale", type=float, default=10,
                     help="throttled case: Slack's tier limits times this")
     ap.add_argument("--rate-window-seconds", type=float, default=60)
     ap.add_argument("--start", default="2025-01-01")

@@ -10,6 +10,11 @@ namespace fs = std::filesystem;
 const std::filesystem::path kFixture =
     fs::path(SLACK_INTEL_SOURCE_DIR) / "../shared/fixtures/slack-export-viewer-testarchive";
 
+nlohmann::json ReadJsonFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
 std::map<std::string, int> ExpectedCounts(const fs::path& export_dir) {
   std::set<std::string> channels;
   for (const char* list : {"channels.json", "groups.json"}) {

@@ -25,6 +25,9 @@ extern const std::filesystem::path kFixture;  // ../shared/fixtures/slack-export
 // the channels of channels.json and groups.json (DMs are not cached).
 std::map<std::string, int> ExpectedCounts(const std::filesystem::path& export_dir);
 
+// A JSON file of an export (a day file, channels.json).
+nlohmann::json ReadJsonFile(const std::filesystem::path& path);
+
 class CacheE2E : public ::testing::Test {
  protected:
   void StartSlack(const std::filesystem::path& export_dir, std::vector<std::string> flags = {}) {

@@ -62,9 +62,7 @@ TEST_F(CacheE2E, ASecondRunChangesNoFileAndAnEditChangesExactlyOnePartition) {
 
   // Edit one message (as Slack would, with edited.ts) and serve the export again.
   const fs::path day = source / "enrique/2016-02-07.json";
-  std::ifstream in(day);
-  auto messages = nlohmann::json::parse(in);
-  in.close();
+  auto messages = ReadJsonFile(day);
   messages[0]["text"] = "edited: now mentions OPS-77";
   messages[0]["edited"] = {{"user", "U0BMQB6JE"}, {"ts", "1454900000.000000"}};
   std::ofstream(day) << messages.dump(2);

@@ -121,9 +121,7 @@ TEST_F(ImportE2E, ImportingTwiceChangesNothingAndAnImportNeverRemovesCachedMessa
 
   // An older export lacking a message (as after a later `cache`) adds, updates, never removes.
   const fs::path day = source / "enrique/2016-02-07.json";
-  std::ifstream in(day);
-  auto messages = nlohmann::json::parse(in);
-  in.close();
+  auto messages = ReadJsonFile(day);
   const size_t count = messages.size();
   messages.erase(messages.begin());
   messages[0]["text"] = "edited in the export";
@@ -153,15 +151,13 @@ TEST_F(ImportE2E, AGeneratedExportWithEveryQuirkImportsFromItsZip) {
 
   // Quirks the generator does not make: a canvas beside the day files, invalid UTF-8, a
   // message without text, `created` as a string, an unknown subtype.
-  std::ifstream channels(source / "channels.json");
-  const fs::path folder = source / nlohmann::json::parse(channels)[0]["name"].get<std::string>();
+  const fs::path folder =
+      source / ReadJsonFile(source / "channels.json")[0]["name"].get<std::string>();
   std::ofstream(folder / "canvas_in_the_conversation.json") << R"({"title": "notes"})";
   fs::path day_file;
   for (const auto& entry : fs::directory_iterator(folder))
     if (entry.path().filename().string().starts_with("20")) day_file = entry.path();
-  std::ifstream in(day_file);
-  auto day = nlohmann::json::parse(in);
-  in.close();
+  auto day = ReadJsonFile(day_file);
   day.push_back({{"type", "message"},
                  {"subtype", "huddle_thread_v9"},
                  {"ts", "1767300000.000100"},
