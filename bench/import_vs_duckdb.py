@@ -62,9 +62,10 @@ COPY (
 ) TO '{out}' (FORMAT parquet, PARTITION_BY (dt, channel), COMPRESSION zstd)"""
 
 
-def rows_in(folder):
-    out = subprocess.run(["node", QUERY, f"SELECT count(*) AS n FROM read_parquet('{folder}/**/*.parquet')"],
-                         check=True, capture_output=True, text=True).stdout
+def rows_in(partitions):
+    """Message rows in the dt=/channel= partitions (not users.parquet)."""
+    sql = f"SELECT count(*) AS n FROM read_parquet('{partitions}/*/*/*.parquet')"
+    out = subprocess.run(["node", QUERY, sql], check=True, capture_output=True, text=True).stdout
     return json.loads(out)[0]["n"]
 
 
@@ -110,7 +111,7 @@ def main():
         code, wall, cpu, rss = run_measured(cmd, dict(os.environ), out + ".log", args.timeout)
         if code != 0:
             sys.exit(f"{name} exited {code}; see {out}.log")
-        n = rows_in(out)
+        n = rows_in(out if name == "duckdb" else os.path.join(out, "raw", "messages"))
         rows.append({"tool": name, "wall_s": wall, "cpu_s": cpu, "rss_mb": rss, "rows": n,
                      "export_mb": export_bytes / 1e6})
         log(f"{name}: {wall:.1f} s, {cpu:.1f} CPU s, {rss:.0f} MB, {n} rows")
