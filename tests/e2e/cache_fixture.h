@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -84,6 +85,17 @@ class CacheE2E : public ::testing::Test {
     for (const auto& row : nlohmann::json::parse(run.stdout_text))
       counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
     return counts;
+  }
+
+  // Runs `run` twice: the second run succeeds, writes nothing and leaves every mtime alone
+  // (what lets a nightly `sync` upload only real changes).
+  void ExpectASecondRunChangesNothing(const std::function<ProcessResult()>& run) {
+    ASSERT_EQ(run().exit_code, 0);
+    const auto before = Mtimes();
+    ProcessResult again = run();
+    ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+    EXPECT_EQ(Summary(again)["files_written"], 0);
+    EXPECT_EQ(Mtimes(), before) << "a second run touched files";
   }
 
   std::map<std::filesystem::path, std::filesystem::file_time_type> Mtimes() {

@@ -112,12 +112,7 @@ TEST_F(ImportE2E, ImportAndCacheOfTheSameExportWriteTheSameBytes) {
 TEST_F(ImportE2E, ImportingTwiceChangesNothingAndAnImportNeverRemovesCachedMessages) {
   const fs::path source = dir_.path() / "export";
   fs::copy(kFixture, source, fs::copy_options::recursive);
-  ASSERT_EQ(Import(source).exit_code, 0);
-  const auto before = Mtimes();
-  ProcessResult again = Import(source);
-  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
-  EXPECT_EQ(Summary(again)["files_written"], 0);
-  EXPECT_EQ(Mtimes(), before) << "a second import touched files";
+  ASSERT_NO_FATAL_FAILURE(ExpectASecondRunChangesNothing([&] { return Import(source); }));
 
   // An older export lacking a message (as after a later `cache`) adds, updates, never removes.
   const fs::path day = source / "enrique/2016-02-07.json";
