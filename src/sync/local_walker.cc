@@ -3,12 +3,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+
+#include "sync/folder_index.h"
 
 namespace slack_intel::sync {
 namespace {
@@ -21,46 +25,57 @@ bool Skipped(std::string_view name) {
 
 // A depth-first walk of one folder that yields files in the byte order of their keys: a
 // folder "a" sorts as "a/", so "a-b" (0x2D) comes before everything in "a/" (0x2F) and "a0"
-// after, exactly as S3 lists "a-b", "a/x", "a0".
+// after, exactly as S3 lists "a-b", "a/x", "a0". Folders are visited in the byte order of
+// their paths ("a/" < "a/x/" < "a0/"), the order of the folder index.
 class LocalWalker::SortedTree {
  public:
   SortedTree(std::filesystem::path root, bool in_raw, bool skip_raw_folder)
       : root_(std::move(root)), in_raw_(in_raw), skip_raw_folder_(skip_raw_folder) {}
   ~SortedTree() {
-    for (Level& level : stack_) ::close(level.fd);
+    for (Level& level : stack_) Close(level);
+  }
+
+  // Reads the folders in `index_path` (if it exists) and, with `update`, records the folders
+  // changed before `trust_before_ns` for the next walk.
+  void UseIndex(const std::filesystem::path& index_path, bool update, int64_t trust_before_ns) {
+    reader_.emplace(index_path);
+    trust_before_ns_ = trust_before_ns;
+    if (!update) return;
+    if (auto writer = FolderIndexWriter::Open(index_path); writer.ok()) {
+      writer_.emplace(std::move(*writer));
+    }  // a read-only cache still walks; it reads every folder next time too
   }
 
   Status Start() {
     const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return Error("list", root_.string());
-    return Push(fd);
+    stack_.push_back(Level{fd, fd, 0, {}, 0, 0});
+    return ReadEntries(fd, stack_.back().entries);
   }
 
   Result<std::optional<LocalFile>> Next() {
     while (!stack_.empty()) {
       Level& level = stack_.back();
       if (level.next == level.entries.size()) {
-        ::close(level.fd);
+        Close(level);
         stack_.pop_back();
+        if (stack_.empty()) FinishIndex();
         continue;
       }
-      const Entry& entry = level.entries[level.next++];
+      const FolderEntry& entry = level.entries[level.next++];
       key_.resize(level.key_length);
       if (entry.is_folder) {
-        const int fd =
-            ::openat(level.fd, entry.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-          if (errno == ENOENT) continue;  // removed while we walk: nothing to sync
-          return Error("list", Display(entry.name));
-        }
+        const int base_fd = level.base_fd;
+        const size_t base_key_length = level.base_key_length;
         key_ += entry.name;
         key_ += '/';
-        SLACK_INTEL_RETURN_IF_ERROR(Push(fd));
+        SLACK_INTEL_RETURN_IF_ERROR(Enter(base_fd, base_key_length));
         continue;
       }
       struct stat st {};
-      if (::fstatat(level.fd, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno == ENOENT) continue;
+      if (::fstatat(level.base_fd, RelativePath(level, entry.name), &st, AT_SYMLINK_NOFOLLOW) !=
+          0) {
+        if (errno == ENOENT) continue;  // removed while we walk: nothing to sync
         return Error("stat", Display(entry.name));
       }
       if (!S_ISREG(st.st_mode)) continue;
@@ -69,18 +84,30 @@ class LocalWalker::SortedTree {
     return std::optional<LocalFile>();
   }
 
+  uint64_t folders_read() const { return folders_read_; }
+  uint64_t folders_reused() const { return folders_reused_; }
+
  private:
-  struct Entry {
-    std::string name;
-    bool is_folder = false;
-  };
   struct Level {
-    int fd = -1;
-    std::vector<Entry> entries;  // sorted by key order
+    int fd = -1;       // this folder, if it was opened (not when the index knew it)
+    int base_fd = -1;  // the nearest opened folder at or above this one
+    size_t base_key_length = 0;
+    std::vector<FolderEntry> entries;  // sorted by key order
     size_t next = 0;
     size_t key_length = 0;  // of key_ for this folder
   };
 
+  static void Close(Level& level) {
+    if (level.fd >= 0) ::close(level.fd);
+    level.fd = -1;
+  }
+  // `name` in `level`, as a path relative to level.base_fd.
+  const char* RelativePath(const Level& level, const std::string& name) {
+    if (level.fd >= 0) return name.c_str();
+    path_.assign(key_, level.base_key_length);
+    path_ += name;
+    return path_.c_str();
+  }
   std::string Display(const std::string& name) const {
     return (root_ / key_ / name).lexically_normal().string();
   }
@@ -88,14 +115,71 @@ class LocalWalker::SortedTree {
     return Status::IOError(fmt::format("cannot {} {}: {}", what, path, std::strerror(errno)));
   }
 
-  // Reads the folder open on `fd` and makes it the current level.
-  Status Push(int fd) {
-    Level level;
-    level.fd = fd;
-    level.key_length = key_.size();
-    const bool top = stack_.empty();
-    stack_.push_back(std::move(level));  // owns fd from here on
-    std::vector<Entry>& entries = stack_.back().entries;
+  // Makes the folder key_ names (below the opened folder base_fd, at base_key_length of key_)
+  // the current level: from the index when its stamp is the recorded one, else read.
+  Status Enter(int base_fd, size_t base_key_length) {
+    path_.assign(key_, base_key_length);
+    path_.pop_back();  // the trailing '/'
+    std::optional<FolderStamp> stamp;
+    std::optional<FolderRecord> recorded;
+    if (reader_) {
+      struct stat st {};
+      if (::fstatat(base_fd, path_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) return Status::OK();
+        return Error("stat", Display(""));
+      }
+      if (!S_ISDIR(st.st_mode)) return Status::OK();  // replaced since its parent was read
+      stamp = FolderStampOf(st);
+      recorded = reader_->Find(key_);
+      if (recorded && recorded->stamp == *stamp) {
+        ++folders_reused_;
+        stack_.push_back(Level{-1, base_fd, base_key_length, {}, 0, key_.size()});
+        stack_.back().entries = recorded->entries;
+        return Record(*stamp, recorded);
+      }
+    }
+    const int fd =
+        ::openat(base_fd, path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return Status::OK();
+      return Error("list", Display(""));
+    }
+    ++folders_read_;
+    stack_.push_back(Level{fd, fd, key_.size(), {}, 0, key_.size()});  // owns fd from here on
+    SLACK_INTEL_RETURN_IF_ERROR(ReadEntries(fd, stack_.back().entries));
+    return stamp ? Record(*stamp, recorded) : Status::OK();
+  }
+
+  // Writes the current level to the new index, if its folder is old enough to trust (stamped
+  // before it was read, so that a later change gives it a new stamp).
+  Status Record(const FolderStamp& stamp, const std::optional<FolderRecord>& recorded) {
+    if (!writer_) return Status::OK();
+    std::optional<FolderRecord> record;
+    if (stamp.mtime_ns < trust_before_ns_ && stamp.ctime_ns < trust_before_ns_) {
+      record = FolderRecord{key_, stamp, stack_.back().entries};
+      if (Status added = writer_->Add(*record); !added.ok()) {
+        spdlog::warn("{} (folders will be read again)", added.message());
+        writer_.reset();
+        return Status::OK();
+      }
+    }
+    if (record != recorded) index_changed_ = true;
+    return Status::OK();
+  }
+
+  // At the end of the walk: the new index replaces the old one if they differ.
+  void FinishIndex() {
+    if (writer_ && (index_changed_ || reader_->Dropped(true) > 0)) {
+      if (Status saved = writer_->Commit(); !saved.ok()) {
+        spdlog::warn("{} (folders will be read again)", saved.message());
+      }
+    }
+    writer_.reset();
+  }
+
+  // Reads the folder open on `fd` into `entries`, sorted.
+  Status ReadEntries(int fd, std::vector<FolderEntry>& entries) {
+    const bool top = stack_.size() == 1;
     alignas(8) char buffer[32 * 1024];
     while (true) {
       const ssize_t n = ::getdents64(fd, buffer, sizeof buffer);
@@ -120,11 +204,11 @@ class LocalWalker::SortedTree {
         entries.push_back({std::string(name), is_folder});
       }
     }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    std::sort(entries.begin(), entries.end(), [](const FolderEntry& a, const FolderEntry& b) {
       // Compare as if folders ended in '/'.
       const size_t common = std::min(a.name.size(), b.name.size());
       if (const int c = a.name.compare(0, common, b.name, 0, common); c != 0) return c < 0;
-      const auto next = [&](const Entry& e) -> int {
+      const auto next = [&](const FolderEntry& e) -> int {
         if (e.name.size() > common) return static_cast<unsigned char>(e.name[common]);
         return e.is_folder ? '/' : -1;
       };
@@ -137,12 +221,19 @@ class LocalWalker::SortedTree {
   const bool in_raw_;
   const bool skip_raw_folder_;  // the top tree leaves raw/ to the raw tree
   std::vector<Level> stack_;
-  std::string key_;  // key prefix of the current folder, "" or ending in '/'
+  std::string key_;   // key prefix of the current folder, "" or ending in '/'
+  std::string path_;  // scratch: a path relative to an opened folder
+  std::optional<FolderIndexReader> reader_;
+  std::optional<FolderIndexWriter> writer_;
+  int64_t trust_before_ns_ = 0;
+  bool index_changed_ = false;
+  uint64_t folders_read_ = 0, folders_reused_ = 0;
 };
 
 LocalWalker::~LocalWalker() = default;
 
-Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::path& cache_path) {
+Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::path& cache_path,
+                                                       const FolderIndexOptions& index) {
   std::error_code error;
   if (!std::filesystem::is_directory(cache_path, error)) {
     return Status::NotFound(
@@ -151,16 +242,37 @@ Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::pa
                     cache_path.string()));
   }
   std::unique_ptr<LocalWalker> walker(new LocalWalker());
-  walker->top_ = std::make_unique<SortedTree>(cache_path, false, true);
-  SLACK_INTEL_RETURN_IF_ERROR(walker->top_->Start());
+  int64_t trust_before_ns = index.trust_before_ns;
+  if (trust_before_ns == 0) {
+    trust_before_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            (std::chrono::system_clock::now() - std::chrono::seconds(2)).time_since_epoch())
+            .count();
+  }
+  auto make_tree = [&](const std::filesystem::path& root, bool in_raw,
+                       const std::string& index_name) -> Result<std::unique_ptr<SortedTree>> {
+    auto tree = std::make_unique<SortedTree>(root, in_raw, !in_raw);
+    if (!index.folder.empty())
+      tree->UseIndex(index.folder / index_name, index.update, trust_before_ns);
+    SLACK_INTEL_RETURN_IF_ERROR(tree->Start());
+    return tree;
+  };
+  SLACK_INTEL_ASSIGN_OR_RETURN(walker->top_, make_tree(cache_path, false, "folders.top"));
   if (std::filesystem::is_directory(cache_path / "raw", error) &&
       !std::filesystem::is_symlink(cache_path / "raw", error)) {
-    walker->raw_ = std::make_unique<SortedTree>(cache_path / "raw", true, false);
-    SLACK_INTEL_RETURN_IF_ERROR(walker->raw_->Start());
+    SLACK_INTEL_ASSIGN_OR_RETURN(walker->raw_, make_tree(cache_path / "raw", true, "folders.raw"));
   }
   SLACK_INTEL_RETURN_IF_ERROR(walker->Fill(*walker->top_, walker->top_next_));
   if (walker->raw_) SLACK_INTEL_RETURN_IF_ERROR(walker->Fill(*walker->raw_, walker->raw_next_));
   return walker;
+}
+
+uint64_t LocalWalker::folders_read() const {
+  return top_->folders_read() + (raw_ ? raw_->folders_read() : 0);
+}
+
+uint64_t LocalWalker::folders_reused() const {
+  return top_->folders_reused() + (raw_ ? raw_->folders_reused() : 0);
 }
 
 Status LocalWalker::Fill(SortedTree& tree, std::optional<LocalFile>& slot) {

@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.h"
+#include "sync/escaped_fields.h"
 
 namespace slack_intel::sync {
 namespace {
@@ -16,50 +15,9 @@ constexpr std::string_view kFormat = "slack-intel sync manifest";
 constexpr int kVersion = 2;
 constexpr size_t kFields = 9;
 
-// Fields are tab-separated; '%', tab, CR and LF inside one are %-escaped (keys are file names).
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    if (c == '%' || c == '\t' || c == '\n' || c == '\r') {
-      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
-  }
-}
-
-std::optional<std::string> Unescape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    unsigned value = 0;
-    if (i + 2 >= text.size()) return std::nullopt;
-    auto [end, error] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-    if (error != std::errc() || end != text.data() + i + 3) return std::nullopt;
-    out += static_cast<char>(value);
-    i += 2;
-  }
-  return out;
-}
-
-template <typename Int>
-bool ParseInt(std::string_view text, Int& value) {
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
 std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view line) {
-  std::array<std::string_view, kFields> f;
-  size_t start = 0;
-  for (size_t i = 0; i < kFields; ++i) {
-    const size_t tab = line.find('\t', start);
-    if ((tab == std::string_view::npos) != (i + 1 == kFields)) return std::nullopt;
-    f[i] = line.substr(start, tab == std::string_view::npos ? line.npos : tab - start);
-    start = tab + 1;
-  }
+  const std::vector<std::string_view> f = SplitFields(line);
+  if (f.size() != kFields) return std::nullopt;
   std::pair<std::string, ManifestEntry> row;
   ManifestEntry& e = row.second;
   auto key = Unescape(f[0]);

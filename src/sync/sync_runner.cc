@@ -100,6 +100,9 @@ class SyncRun {
   void Download(s3::Client& client, Item& item);
   void DeleteRemote(s3::Client& client);
   void DeleteLocal();
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
   void Planned(uint64_t bytes) {
     ++progress_->files_total;
     progress_->bytes_total += bytes;
@@ -118,6 +121,7 @@ class SyncRun {
   SyncProgress* progress_;
   std::mutex report_mutex_;  // serialises report_ across workers
   const std::filesystem::path manifest_path_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   MultipartJournal journal_;
   std::filesystem::path canonical_root_;  // pulls never write outside it
   // The merge: both sides stream in key order, with the manifest beside them.
@@ -137,6 +141,10 @@ class SyncRun {
 Status SyncRun::FillLocal() {
   while (walker_) {
     SLACK_INTEL_ASSIGN_OR_RETURN(local_head_, walker_->Next());
+    if (!local_head_) {
+      spdlog::debug("cache walked in {:.3f} s: {} folders read, {} unchanged (folder index)",
+                    Seconds(), walker_->folders_read(), walker_->folders_reused());
+    }
     if (!local_head_ || s_.filter.Includes(local_head_->key)) return Status::OK();
   }
   return Status::OK();
@@ -145,7 +153,10 @@ Status SyncRun::FillLocal() {
 Status SyncRun::FillRemote() {
   while (true) {
     SLACK_INTEL_ASSIGN_OR_RETURN(remote_head_, listing_->Next());
-    if (!remote_head_) return Status::OK();
+    if (!remote_head_) {
+      spdlog::debug("listing read in {:.3f} s", Seconds());
+      return Status::OK();
+    }
     if (!s_.filter.Includes(remote_head_->key)) continue;
     if (!push()) {
       // A key that cannot be a cache file is reported, and neither downloaded nor taken as
@@ -446,7 +457,6 @@ void SyncRun::DeleteLocal() {
 }
 
 Result<SyncSummary> SyncRun::Run() {
-  const auto started = std::chrono::steady_clock::now();
   std::error_code error;
   if (!push() && !s_.dry_run && !std::filesystem::exists(s_.cache_path, error)) {
     std::filesystem::create_directories(s_.cache_path, error);  // a new machine's first pull
@@ -456,7 +466,9 @@ Result<SyncSummary> SyncRun::Run() {
     }
   }
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
-    SLACK_INTEL_ASSIGN_OR_RETURN(walker_, LocalWalker::Open(s_.cache_path));
+    // The folder index is the cache's, shared by every destination (the walk is the same).
+    const FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
+    SLACK_INTEL_ASSIGN_OR_RETURN(walker_, LocalWalker::Open(s_.cache_path, index));
   }
   canonical_root_ = std::filesystem::canonical(s_.cache_path, error);
 
@@ -540,8 +552,7 @@ Result<SyncSummary> SyncRun::Run() {
   summary.failed = failed_;
   summary.hashed_files = hashed_files_;
   summary.hashed_bytes = hashed_bytes_;
-  summary.elapsed_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.elapsed_seconds = Seconds();
   return summary;
 }
 
