@@ -4,15 +4,19 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "cache/jira_keys.h"
 #include "cache/partition_path.h"
 #include "cache/publish.h"
 #include "cache/tables.h"
+#include "util/parallel_for.h"
 
 namespace slack_intel::cache {
 namespace {
@@ -23,14 +27,10 @@ struct TsOrder {
   bool operator()(const std::string& a, const std::string& b) const { return TsLess(a, b); }
 };
 
-MessageRow ToRow(const slack::Message& m, const slack::Channel& channel,
+MessageRow ToRow(slack::Message&& m, const slack::Channel& channel,
                  const std::unordered_map<std::string, slack::User>& users) {
   MessageRow row;
-  row.message_id = m.ts;
-  if (!m.user.empty()) row.user_id = m.user;
-  row.text = m.text;
   row.timestamp = TsToIso(m.ts);
-  if (!m.thread_ts.empty()) row.thread_ts = m.thread_ts;
   row.is_thread_parent = m.is_thread_parent();
   row.is_thread_reply = m.is_thread_reply();
   row.reply_count = m.reply_count;
@@ -40,9 +40,13 @@ MessageRow ToRow(const slack::Message& m, const slack::Channel& channel,
   }
   row.jira_tickets = ExtractJiraKeys(m.text);
   row.channel_id = channel.id;
-  if (!m.subtype.empty()) row.subtype = m.subtype;
-  if (!m.bot_id.empty()) row.bot_id = m.bot_id;
-  if (!m.edited_ts.empty()) row.edited_ts = m.edited_ts;
+  row.message_id = std::move(m.ts);
+  if (!m.user.empty()) row.user_id = std::move(m.user);
+  row.text = std::move(m.text);
+  if (!m.thread_ts.empty()) row.thread_ts = std::move(m.thread_ts);
+  if (!m.subtype.empty()) row.subtype = std::move(m.subtype);
+  if (!m.bot_id.empty()) row.bot_id = std::move(m.bot_id);
+  if (!m.edited_ts.empty()) row.edited_ts = std::move(m.edited_ts);
   return row;
 }
 
@@ -96,9 +100,22 @@ class CacheRun {
   Result<CacheSummary> Run();
 
  private:
-  Status Publish(const fs::path& relative, Result<std::string> bytes);
+  Status CacheChannels(const std::vector<slack::Channel>& channels);
+  Status Publish(const fs::path& relative, Result<std::string> bytes,
+                 AtomicFileBatch* batch = nullptr);
   Status Remove(const fs::path& relative);
+  using Fetched = std::map<std::string, slack::Message, TsOrder>;  // by ts
+  // What a channel's partitions came to, and the batch that publishes them.
+  struct ChannelWrite {
+    explicit ChannelWrite(const slack::Channel& c) : channel(c) {}
+    const slack::Channel& channel;
+    AtomicFileBatch batch;
+    int64_t messages = 0, replies = 0;
+  };
   Status CacheChannel(const slack::Channel& channel);
+  Status WriteDay(const std::string& day, std::vector<MessageRow> rows, const Fetched& fetched,
+                  const std::set<std::string>& polled, ChannelWrite& write);
+  Status FinishChannel(ChannelWrite& write, int64_t threads_polled);
   struct Mentions {
     int64_t count = 0;
     std::set<std::string> channels;
@@ -106,6 +123,10 @@ class CacheRun {
   using DayTickets = std::map<std::string, Mentions>;  // key -> mentions
   Result<DayTickets> TicketsOf(const std::string& day);
   Status WriteJira();
+  void Report(CacheEvent event) {
+    std::lock_guard lock(mutex_);
+    report_(event);
+  }
   void UpdateCallCounts() {
     progress_->api_calls = client_.stats().calls;
     progress_->rate_limited = client_.stats().rate_limited;
@@ -118,16 +139,21 @@ class CacheRun {
   const std::function<void(const CacheEvent&)>& report_;
   CacheProgress own_progress_;
   CacheProgress* progress_;
+  std::mutex mutex_;  // guards summary_ and report_ while channels are fetched in parallel
   CacheSummary summary_;
   std::vector<std::string> days_;
+  std::vector<int64_t> day_starts_;            // of each day, then of the day after the last
   int64_t window_start_ = 0, window_end_ = 0;  // [start, end) in Unix seconds
   std::unordered_map<std::string, slack::User> users_;
   std::unordered_map<std::string, std::string> channel_names_;  // id -> name
 };
 
-Status CacheRun::Publish(const fs::path& relative, Result<std::string> bytes) {
+Status CacheRun::Publish(const fs::path& relative, Result<std::string> bytes,
+                         AtomicFileBatch* batch) {
   if (!bytes.ok()) return bytes.status().WithContext(relative.string());
-  SLACK_INTEL_ASSIGN_OR_RETURN(bool changed, PublishIfChanged(s_.cache_path / relative, *bytes));
+  SLACK_INTEL_ASSIGN_OR_RETURN(bool changed,
+                               PublishIfChanged(s_.cache_path / relative, *bytes, batch));
+  std::lock_guard lock(mutex_);
   if (changed) {
     ++summary_.files_written;
     report_({CacheEvent::Kind::kFileWritten, "", relative.generic_string(), 0, ""});
@@ -140,6 +166,7 @@ Status CacheRun::Publish(const fs::path& relative, Result<std::string> bytes) {
 Status CacheRun::Remove(const fs::path& relative) {
   SLACK_INTEL_ASSIGN_OR_RETURN(bool removed, Unpublish(s_.cache_path / relative, s_.cache_path));
   if (removed) {
+    std::lock_guard lock(mutex_);
     ++summary_.files_removed;
     report_({CacheEvent::Kind::kFileRemoved, "", relative.generic_string(), 0, ""});
   }
@@ -147,12 +174,31 @@ Status CacheRun::Remove(const fs::path& relative) {
 }
 
 Status CacheRun::CacheChannel(const slack::Channel& channel) {
+  ChannelWrite write(channel);
+  if (client_.ServesDays()) {
+    for (size_t d = 0; d < days_.size(); ++d) {
+      auto messages = client_.MessagesBetween(channel.id, fmt::format("{}.000000", day_starts_[d]),
+                                              fmt::format("{}.999999", day_starts_[d + 1] - 1));
+      if (!messages.ok()) return messages.status().WithContext("#" + channel.name);
+      Fetched fetched;
+      for (slack::Message& m : *messages) {
+        std::string ts = m.ts;
+        fetched.insert_or_assign(std::move(ts), std::move(m));
+      }
+      std::vector<MessageRow> rows;
+      for (auto& [ts, m] : fetched) rows.push_back(ToRow(std::move(m), channel, users_));
+      SLACK_INTEL_RETURN_IF_ERROR(WriteDay(days_[d], std::move(rows), fetched, {}, write));
+    }
+    return FinishChannel(write, 0);
+  }
+
   const int64_t poll_from =
       s_.threads ? window_start_ - int64_t{86400} * s_.thread_lookback_days : window_start_;
   auto history = client_.History(channel.id, fmt::format("{}.000000", poll_from),
                                  fmt::format("{}.999999", window_end_ - 1));
   if (!history.ok()) {
     if (history.status().code() == StatusCode::kFailedPrecondition) {
+      std::lock_guard lock(mutex_);
       summary_.channels_skipped.push_back(channel.name);
       report_({CacheEvent::Kind::kChannelSkipped, channel.name, "", 0,
                "not_in_channel: invite the app to the channel to cache it"});
@@ -165,63 +211,103 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
     const int64_t seconds = TsSeconds(ts);
     return seconds >= window_start_ && seconds < window_end_;
   };
-  std::map<std::string, slack::Message, TsOrder> fetched;
-  for (const slack::Message& m : *history)
-    if (in_window(m.ts)) fetched[m.ts] = m;
+  std::vector<std::string> threads;  // whose replies to fetch
+  for (const slack::Message& parent : *history) {
+    if (!s_.threads || !parent.is_thread_parent() || parent.reply_count == 0) continue;
+    if (in_window(parent.ts) || parent.latest_reply.empty() ||
+        TsSeconds(parent.latest_reply) >= window_start_) {
+      threads.push_back(parent.ts);
+    }
+  }
+  Fetched fetched;
+  for (slack::Message& m : *history) {
+    std::string ts = m.ts;
+    if (in_window(ts)) fetched.insert_or_assign(std::move(ts), std::move(m));
+  }
   std::set<std::string> polled;  // threads whose replies were all fetched again
-  if (s_.threads) {
-    for (const slack::Message& parent : *history) {
-      if (!parent.is_thread_parent() || parent.reply_count == 0) continue;
-      const bool recent = in_window(parent.ts) || parent.latest_reply.empty() ||
-                          TsSeconds(parent.latest_reply) >= window_start_;
-      if (!recent) continue;
-      auto replies = client_.Replies(channel.id, parent.ts);
-      UpdateCallCounts();
-      if (!replies.ok()) {
-        if (replies.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
-        return replies.status().WithContext("#" + channel.name);
-      }
-      polled.insert(parent.ts);
-      ++summary_.threads_polled;
-      for (const slack::Message& reply : *replies)
-        if (reply.ts != parent.ts && in_window(reply.ts)) fetched[reply.ts] = reply;
+  for (const std::string& parent : threads) {
+    auto replies = client_.Replies(channel.id, parent);
+    UpdateCallCounts();
+    if (!replies.ok()) {
+      if (replies.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+      return replies.status().WithContext("#" + channel.name);
+    }
+    polled.insert(parent);
+    for (slack::Message& reply : *replies) {
+      std::string ts = reply.ts;
+      if (ts != parent && in_window(ts)) fetched.insert_or_assign(std::move(ts), std::move(reply));
     }
   }
   std::map<std::string, std::vector<MessageRow>> by_day;
-  for (const auto& [ts, m] : fetched)
-    by_day[calendar_.DayOf(TsSeconds(ts))].push_back(ToRow(m, channel, users_));
+  for (auto& [ts, m] : fetched)
+    by_day[calendar_.DayOf(TsSeconds(ts))].push_back(ToRow(std::move(m), channel, users_));
+  for (const std::string& day : days_)
+    SLACK_INTEL_RETURN_IF_ERROR(WriteDay(day, std::move(by_day[day]), fetched, polled, write));
+  return FinishChannel(write, static_cast<int64_t>(polled.size()));
+}
 
-  int64_t written = 0;
-  for (const std::string& day : days_) {
-    const fs::path relative = MessagesPartitionFile(day, channel.name);
-    std::vector<MessageRow>& rows = by_day[day];
-    if (auto existing = ReadWholeFile(s_.cache_path / relative); existing.ok()) {
-      auto old_rows = DecodeMessages(std::move(*existing));
-      if (!old_rows.ok()) {
-        return Status::Corruption(
-            fmt::format("cannot read {}: {} (move it away and run cache again to rebuild it)",
-                        (s_.cache_path / relative).string(), old_rows.status().message()));
-      }
-      // Replies of threads not polled this time (parents beyond the look-back) stay.
-      for (MessageRow& old : *old_rows) {
-        if (fetched.count(old.message_id)) continue;
-        if (s_.keep_rows_not_fetched ||
-            (old.is_thread_reply && old.thread_ts && !polled.count(*old.thread_ts))) {
-          rows.push_back(std::move(old));
-        }
+// One day partition of a channel: this run's rows of the day (`fetched` holds the run's
+// messages by ts) merged with the rows already cached, staged in the channel's batch.
+Status CacheRun::WriteDay(const std::string& day, std::vector<MessageRow> rows,
+                          const Fetched& fetched, const std::set<std::string>& polled,
+                          ChannelWrite& write) {
+  const fs::path relative = MessagesPartitionFile(day, write.channel.name);
+  if (auto existing = ReadWholeFile(s_.cache_path / relative); existing.ok()) {
+    auto old_rows = DecodeMessages(std::move(*existing));
+    if (!old_rows.ok()) {
+      return Status::Corruption(
+          fmt::format("cannot read {}: {} (move it away and run cache again to rebuild it)",
+                      (s_.cache_path / relative).string(), old_rows.status().message()));
+    }
+    // Replies of threads not polled this time (parents beyond the look-back) stay.
+    for (MessageRow& old : *old_rows) {
+      if (fetched.count(old.message_id)) continue;
+      if (s_.keep_rows_not_fetched ||
+          (old.is_thread_reply && old.thread_ts && !polled.count(*old.thread_ts))) {
+        rows.push_back(std::move(old));
       }
     }
-    for (const MessageRow& row : rows) summary_.replies += row.is_thread_reply ? 1 : 0;
-    written += static_cast<int64_t>(rows.size());
-    SLACK_INTEL_RETURN_IF_ERROR(rows.empty() ? Remove(relative)
-                                             : Publish(relative, EncodeMessages(rows)));
   }
-  summary_.messages += written;
+  for (const MessageRow& row : rows) write.replies += row.is_thread_reply ? 1 : 0;
+  write.messages += static_cast<int64_t>(rows.size());
+  return rows.empty() ? Remove(relative)
+                      : Publish(relative, EncodeMessages(std::move(rows)), &write.batch);
+}
+
+// The channel's partitions reach the disk together (one flush, not one per day).
+Status CacheRun::FinishChannel(ChannelWrite& write, int64_t threads_polled) {
+  SLACK_INTEL_RETURN_IF_ERROR(write.batch.Commit().WithContext("#" + write.channel.name));
+  std::lock_guard lock(mutex_);
+  summary_.messages += write.messages;
+  summary_.replies += write.replies;
+  summary_.threads_polled += threads_polled;
   ++summary_.channels;
   ++progress_->channels_done;
-  progress_->messages += written;
-  report_({CacheEvent::Kind::kChannelDone, channel.name, "", written, ""});
+  progress_->messages += write.messages;
+  report_({CacheEvent::Kind::kChannelDone, write.channel.name, "", write.messages, ""});
   return Status::OK();
+}
+
+// Channels one by one, or as many at once as the source allows and the machine has cores
+// (an export: parsing one channel's JSON while another's Parquet is encoded and written).
+// The first failure stops the others from starting a channel.
+Status CacheRun::CacheChannels(const std::vector<slack::Channel>& channels) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int workers = std::min(client_.ConcurrentChannels(), cores);
+  std::mutex failure_mutex;
+  Status failure = Status::OK();
+  std::atomic<bool> failed{false};
+  ParallelFor(
+      channels.size(), workers, [] { return 0; },
+      [&](int&, size_t i) {
+        if (failed) return;
+        if (Status done = CacheChannel(channels[i]); !done.ok()) {
+          std::lock_guard lock(failure_mutex);
+          if (!failed.exchange(true)) failure = done;
+        }
+      });
+  std::sort(summary_.channels_skipped.begin(), summary_.channels_skipped.end());
+  return failure;
 }
 
 // The day's tickets, from every channel partition of the day on disk (not only the channels
@@ -306,8 +392,11 @@ Result<CacheSummary> CacheRun::Run() {
   }
   for (std::string day = s_.first_day; day != after_last;) {
     days_.push_back(day);
+    SLACK_INTEL_ASSIGN_OR_RETURN(const int64_t start, calendar_.StartOf(day));
+    day_starts_.push_back(start);
     SLACK_INTEL_ASSIGN_OR_RETURN(day, calendar_.AddDays(day, 1));
   }
+  day_starts_.push_back(window_end_);
   SLACK_INTEL_ASSIGN_OR_RETURN(std::string team, client_.AuthTest());
   spdlog::info("caching {} .. {} ({}) of workspace {}", s_.first_day, s_.last_day, calendar_.zone(),
                team);
@@ -329,7 +418,7 @@ Result<CacheSummary> CacheRun::Run() {
   for (const slack::Channel& c : all) channel_names_[c.id] = c.name;
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> selected, SelectChannels(all, s_));
   progress_->channels_total = static_cast<int64_t>(selected.size());
-  for (const slack::Channel& channel : selected) SLACK_INTEL_RETURN_IF_ERROR(CacheChannel(channel));
+  SLACK_INTEL_RETURN_IF_ERROR(CacheChannels(selected));
   if (s_.jira) SLACK_INTEL_RETURN_IF_ERROR(WriteJira());
   summary_.api = client_.stats();
   return summary_;

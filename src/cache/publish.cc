@@ -5,8 +5,6 @@
 #include <fstream>
 #include <system_error>
 
-#include "util/atomic_file.h"
-
 namespace slack_intel::cache {
 
 Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
@@ -20,10 +18,11 @@ Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
   return bytes;
 }
 
-Result<bool> PublishIfChanged(const std::filesystem::path& path, std::string_view bytes) {
+Result<bool> PublishIfChanged(const std::filesystem::path& path, std::string_view bytes,
+                              AtomicFileBatch* batch) {
   auto existing = ReadWholeFile(path);
   if (existing.ok() && *existing == bytes) return false;
-  SLACK_INTEL_RETURN_IF_ERROR(WriteFileAtomically(path, bytes));
+  SLACK_INTEL_RETURN_IF_ERROR(batch ? batch->Add(path, bytes) : WriteFileAtomically(path, bytes));
   return true;
 }
 

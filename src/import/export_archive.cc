@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <system_error>
 
@@ -25,6 +26,8 @@ class ZipArchive : public ExportArchive {
   ZipArchive(std::filesystem::path path, std::string root, zip_t* zip)
       : ExportArchive(std::move(path), std::move(root)), zip_(zip) {}
   ~ZipArchive() override { zip_discard(zip_); }
+  ZipArchive(const ZipArchive&) = delete;
+  ZipArchive& operator=(const ZipArchive&) = delete;
 
   Status Index(const std::vector<std::string>& names) {
     for (size_t i = 0; i < names.size(); ++i) index_[names[i]] = i;
@@ -36,6 +39,7 @@ class ZipArchive : public ExportArchive {
     auto it = index_.find(root_ + file);
     if (it == index_.end())
       return Status::NotFound(fmt::format("{}: no such file", Describe(file)));
+    std::lock_guard lock(mutex_);  // one zip_t reads one entry at a time
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(zip_, it->second, 0, &st) != 0) {
@@ -65,6 +69,7 @@ class ZipArchive : public ExportArchive {
  private:
   zip_t* zip_;
   std::map<std::string, zip_uint64_t> index_;
+  std::mutex mutex_;
 };
 
 class FolderArchive : public ExportArchive {

@@ -26,6 +26,7 @@ class ExportArchive {
   // Every file, relative to the root, '/'-separated, sorted.
   const std::vector<std::string>& files() const { return files_; }
   // Errors name the archive and the file: kNotFound, kCorruption (CRC, truncated), kIOError.
+  // Safe to call from several threads.
   virtual Result<std::string> Read(const std::string& file) = 0;
   // "export.zip" or "export/" followed by the file, for messages.
   std::string Describe(const std::string& file) const;

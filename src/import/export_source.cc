@@ -6,16 +6,30 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "slack/slack_json.h"
 #include "util/utf8.h"
 
 namespace slack_intel::import {
+
+// One message of a day file, as read.
+struct ParsedMessage {
+  enum Kind : uint8_t { kTop, kReply, kBroadcast };  // history shows kTop and kBroadcast
+  int64_t micros = 0;
+  Kind kind = kTop;
+  int64_t thread = 0;  // replies and broadcasts: the parent's ts
+  bool taken = false;  // moved out to the caller
+  slack::Message message;
+};
+
 namespace {
 
 using json = nlohmann::json;
-
-enum Kind : uint8_t { kTop, kReply, kBroadcast };  // history shows kTop and kBroadcast
+using Parsed = ParsedMessage;
+using Kind = ParsedMessage::Kind;
+constexpr Kind kTop = ParsedMessage::kTop, kReply = ParsedMessage::kReply,
+               kBroadcast = ParsedMessage::kBroadcast;
 
 // "1452837352.000006" -> 1452837352000006 (digits after the sixth are dropped); nullopt for
 // anything else. The Slack stand-in reads ts the same way.
@@ -69,30 +83,63 @@ Result<json> ReadList(ExportArchive& archive, const std::string& file) {
   return list;
 }
 
+// A day file's messages in file order; those without a readable ts are counted, not kept.
+Result<std::vector<Parsed>> ParseDayFile(ExportArchive& archive, const std::string& file,
+                                         int64_t& without_ts) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(json day, ReadJson(archive, file));
+  if (!day.is_array()) {
+    return Status::Corruption(
+        fmt::format("{}: expected a JSON list of messages", archive.Describe(file)));
+  }
+  std::vector<Parsed> parsed;
+  parsed.reserve(day.size());
+  for (json& m : day) {
+    const auto micros =
+        m.is_object() ? TsMicros(slack::TextField(m, "ts")) : std::optional<int64_t>();
+    if (!micros) {
+      ++without_ts;
+      continue;
+    }
+    Parsed p{*micros, kTop, 0, false, slack::ParseMessage(std::move(m))};
+    if (auto thread = TsMicros(p.message.thread_ts); thread && *thread != *micros) {
+      p.kind = p.message.subtype == "thread_broadcast" ? kBroadcast : kReply;
+      p.thread = *thread;
+    }
+    parsed.push_back(std::move(p));
+  }
+  return parsed;
+}
+
 }  // namespace
 
-struct ExportSource::Loaded {
+// What one pass over a channel's day files learns, small enough to keep while its days are
+// served: where each file's messages fall in time, which messages can be thread parents, and
+// how each thread stands. Parsed day files are kept only while the days asked for reach them.
+struct ExportSource::ChannelIndex {
+  struct DayFile {
+    std::string path;
+    int64_t first = INT64_MAX, last = INT64_MIN;  // the ts range of its messages
+  };
+  struct Thread {
+    int64_t replies = 0;  // replies and broadcasts
+    int64_t latest = INT64_MIN;
+    std::string latest_ts;
+  };
   std::string channel_id;
-  std::vector<slack::Message> messages;  // by ts, each ts once
-  std::vector<int64_t> micros;
-  std::vector<Kind> kinds;
-  std::map<int64_t, std::vector<size_t>> threads;  // parent ts -> its replies, oldest first
+  std::vector<DayFile> files;                           // in reading order
+  std::vector<int64_t> tops;                            // channel messages (not replies), sorted
+  std::unordered_map<int64_t, Thread> threads;          // parent ts -> its replies
+  std::map<size_t, std::vector<ParsedMessage>> parsed;  // day file -> its messages
 
-  std::optional<size_t> Find(int64_t ts) const {
-    auto it = std::lower_bound(micros.begin(), micros.end(), ts);
-    if (it == micros.end() || *it != ts) return std::nullopt;
-    return static_cast<size_t>(it - micros.begin());
-  }
+  bool IsTop(int64_t micros) const { return std::binary_search(tops.begin(), tops.end(), micros); }
   // The message as the API shows it: a parent carries its thread's numbers.
-  slack::Message Shown(size_t p) const {
-    slack::Message m = messages[p];
-    if (kinds[p] != kTop) return m;
-    auto thread = threads.find(micros[p]);
-    if (thread == threads.end()) return m;
+  void Decorate(const ParsedMessage& p, slack::Message& m) const {
+    if (p.kind != kTop) return;
+    auto thread = threads.find(p.micros);
+    if (thread == threads.end()) return;
     m.thread_ts = m.ts;
-    m.reply_count = static_cast<int64_t>(thread->second.size());
-    m.latest_reply = messages[thread->second.back()].ts;
-    return m;
+    m.reply_count = thread->second.replies;
+    m.latest_reply = thread->second.latest_ts;
   }
 };
 
@@ -181,93 +228,151 @@ Result<std::vector<slack::Channel>> ExportSource::ListChannels(bool include_arch
   return channels;
 }
 
-Result<const ExportSource::Loaded*> ExportSource::Load(const std::string& channel_id) {
-  if (loaded_ && loaded_->channel_id == channel_id) return loaded_.get();
-  loaded_.reset();  // one channel in memory at a time
+Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
+    const std::string& channel_id) {
+  {
+    std::lock_guard lock(mutex_);
+    std::shared_ptr<ChannelIndex>& mine = indexes_[std::this_thread::get_id()];
+    if (mine && mine->channel_id == channel_id) return mine;
+    mine.reset();  // one channel per thread at a time
+  }
   auto folders = folders_.find(channel_id);
   if (folders == folders_.end())
     return Status::NotFound(fmt::format("channel {} is not in the export", channel_id));
-  struct Parsed {
-    int64_t micros;
-    Kind kind;
-    int64_t thread;
-    slack::Message message;
-  };
-  std::vector<Parsed> parsed;
+  auto index = std::make_shared<ChannelIndex>();
+  index->channel_id = channel_id;
   for (const std::string& folder : folders->second) {
     auto files = day_files_.find(folder);
     if (files == day_files_.end()) continue;
-    for (const std::string& file : files->second) {
-      SLACK_INTEL_ASSIGN_OR_RETURN(json day, ReadJson(*archive_, file));
-      if (!day.is_array()) {
-        return Status::Corruption(
-            fmt::format("{}: expected a JSON list of messages", archive_->Describe(file)));
-      }
-      for (const json& m : day) {
-        const auto micros =
-            m.is_object() ? TsMicros(slack::TextField(m, "ts")) : std::optional<int64_t>();
-        if (!micros) {
-          ++skipped_.messages_without_ts;
-          continue;
-        }
-        Parsed p{*micros, kTop, 0, slack::ParseMessage(m)};
-        if (auto thread = TsMicros(p.message.thread_ts); thread && *thread != *micros) {
-          p.kind = p.message.subtype == "thread_broadcast" ? kBroadcast : kReply;
-          p.thread = *thread;
-        }
-        parsed.push_back(std::move(p));
-      }
-    }
+    for (const std::string& file : files->second) index->files.push_back({file});
     break;  // the first folder that has day files is the channel's
   }
-  std::stable_sort(parsed.begin(), parsed.end(),
-                   [](const Parsed& a, const Parsed& b) { return a.micros < b.micros; });
-  auto loaded = std::make_unique<Loaded>();
-  loaded->channel_id = channel_id;
-  for (Parsed& p : parsed) {
-    if (!loaded->micros.empty() && loaded->micros.back() == p.micros) continue;  // first wins
-    if (p.kind != kTop) loaded->threads[p.thread].push_back(loaded->messages.size());
-    loaded->micros.push_back(p.micros);
-    loaded->kinds.push_back(p.kind);
-    loaded->messages.push_back(std::move(p.message));
+  // The one pass: each file's ts range, and (the first of duplicate ts winning, as a second
+  // copy of a message is no message) the channel messages and each thread's replies.
+  struct Seen {
+    int64_t micros;
+    size_t order;
+    Kind kind;
+    int64_t thread;
+  };
+  std::vector<Seen> seen;
+  std::unordered_map<int64_t, std::string> latest_ts;  // reply ts -> its text, per thread max
+  int64_t without_ts = 0;
+  for (ChannelIndex::DayFile& file : index->files) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<Parsed> parsed,
+                                 ParseDayFile(*archive_, file.path, without_ts));
+    for (const Parsed& p : parsed) {
+      file.first = std::min(file.first, p.micros);
+      file.last = std::max(file.last, p.micros);
+      seen.push_back({p.micros, seen.size(), p.kind, p.thread});
+      if (p.kind != kTop) latest_ts.try_emplace(p.micros, p.message.ts);
+    }
   }
-  for (const auto& [parent, replies] : loaded->threads) {
-    if (loaded->Find(parent)) continue;
-    for (size_t r : replies) skipped_.orphan_replies += loaded->kinds[r] == kReply ? 1 : 0;
+  std::sort(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) {
+    return a.micros != b.micros ? a.micros < b.micros : a.order < b.order;
+  });
+  int64_t plain_replies = 0;
+  std::unordered_map<int64_t, int64_t> plain;  // parent -> replies that are not broadcasts
+  for (size_t i = 0; i < seen.size(); ++i) {
+    const Seen& m = seen[i];
+    if (i > 0 && seen[i - 1].micros == m.micros) continue;
+    if (m.kind == kTop) {
+      index->tops.push_back(m.micros);
+      continue;
+    }
+    ChannelIndex::Thread& thread = index->threads[m.thread];
+    ++thread.replies;
+    if (m.micros > thread.latest) {
+      thread.latest = m.micros;
+      thread.latest_ts = latest_ts[m.micros];
+    }
+    if (m.kind == kReply) ++plain[m.thread];
+    plain_replies += m.kind == kReply ? 1 : 0;
   }
-  loaded_ = std::move(loaded);
-  return loaded_.get();
+  int64_t orphans = 0;
+  for (const auto& [parent, count] : plain) orphans += index->IsTop(parent) ? 0 : count;
+
+  std::lock_guard lock(mutex_);
+  if (counted_.insert(channel_id).second) {  // a channel indexed again counts once
+    skipped_.messages_without_ts += without_ts;
+    skipped_.orphan_replies += orphans;
+  }
+  indexes_[std::this_thread::get_id()] = index;
+  return index;
+}
+
+Result<std::vector<slack::Message>> ExportSource::Collect(
+    ChannelIndex& index, int64_t from, int64_t to, bool take,
+    const std::function<bool(const ParsedMessage&)>& wanted) {
+  std::vector<ParsedMessage*> hits;
+  for (size_t i = 0; i < index.files.size(); ++i) {
+    const ChannelIndex::DayFile& file = index.files[i];
+    if (file.last < from || file.first > to) continue;
+    auto cached = index.parsed.find(i);
+    const auto reached = [&](const Parsed& p) { return p.micros >= from && p.micros <= to; };
+    if (cached != index.parsed.end() &&
+        std::any_of(cached->second.begin(), cached->second.end(),
+                    [&](const Parsed& p) { return p.taken && reached(p) && wanted(p); })) {
+      index.parsed.erase(cached);  // asked for again: read it again
+      cached = index.parsed.end();
+    }
+    if (cached == index.parsed.end()) {
+      int64_t ignored = 0;  // counted by Index()
+      SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<Parsed> parsed,
+                                   ParseDayFile(*archive_, file.path, ignored));
+      cached = index.parsed.emplace(i, std::move(parsed)).first;
+    }
+    for (Parsed& p : cached->second)
+      if (reached(p)) hits.push_back(&p);
+  }
+  // Days are asked for in order: files wholly before this one are done with.
+  std::erase_if(index.parsed,
+                [&](const auto& entry) { return index.files[entry.first].last < from; });
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const Parsed* a, const Parsed* b) { return a->micros < b->micros; });
+  std::vector<slack::Message> messages;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    Parsed& p = *hits[i];
+    if (i > 0 && hits[i - 1]->micros == p.micros) continue;  // the first copy wins
+    if (!wanted(p)) continue;
+    messages.push_back(take ? std::move(p.message) : p.message);
+    p.taken = p.taken || take;
+    index.Decorate(p, messages.back());
+  }
+  return messages;
+}
+
+Result<std::vector<slack::Message>> ExportSource::MessagesBetween(const std::string& channel,
+                                                                  const std::string& oldest,
+                                                                  const std::string& latest) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::shared_ptr<ChannelIndex> index, Index(channel));
+  // What History() shows, and the replies Replies() would add: those of present parents.
+  return Collect(*index, Micros(oldest, INT64_MIN), Micros(latest, INT64_MAX), true,
+                 [&](const Parsed& p) { return p.kind != kReply || index->IsTop(p.thread); });
 }
 
 Result<std::vector<slack::Message>> ExportSource::History(const std::string& channel,
                                                           const std::string& oldest,
                                                           const std::string& latest) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(const Loaded* loaded, Load(channel));
-  const int64_t from = oldest.empty() ? INT64_MIN : TsMicros(oldest).value_or(INT64_MIN);
-  const int64_t to = latest.empty() ? INT64_MAX : TsMicros(latest).value_or(INT64_MAX);
-  std::vector<slack::Message> shown;
-  for (size_t p = 0; p < loaded->messages.size(); ++p) {
-    if (loaded->kinds[p] == kReply || loaded->micros[p] < from || loaded->micros[p] > to) continue;
-    shown.push_back(loaded->Shown(p));
-  }
-  return shown;
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::shared_ptr<ChannelIndex> index, Index(channel));
+  return Collect(*index, Micros(oldest, INT64_MIN), Micros(latest, INT64_MAX), false,
+                 [](const Parsed& p) { return p.kind != kReply; });
 }
 
 Result<std::vector<slack::Message>> ExportSource::Replies(const std::string& channel,
                                                           const std::string& thread_ts) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(const Loaded* loaded, Load(channel));
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::shared_ptr<ChannelIndex> index, Index(channel));
   const auto ts = TsMicros(thread_ts);
-  if (!ts) return Status::NotFound(fmt::format("thread_not_found: {}", thread_ts));
-  const auto parent = loaded->Find(*ts);
-  auto thread = loaded->threads.find(*ts);
-  if (!parent && thread == loaded->threads.end())
+  if (!ts || !(index->IsTop(*ts) || index->threads.count(*ts)))
     return Status::NotFound(fmt::format("thread_not_found: {}", thread_ts));
-  std::vector<slack::Message> messages;
-  if (parent) messages.push_back(loaded->Shown(*parent));
-  if (thread != loaded->threads.end()) {
-    for (size_t r : thread->second) messages.push_back(loaded->messages[r]);
-  }
-  return messages;
+  // The parent, then its replies, oldest first; the whole channel is read for them.
+  return Collect(*index, INT64_MIN, INT64_MAX, false, [&](const Parsed& p) {
+    return (p.kind == kTop && p.micros == *ts) || (p.kind != kTop && p.thread == *ts);
+  });
+}
+
+int64_t ExportSource::Micros(const std::string& ts, int64_t fallback) {
+  return ts.empty() ? fallback : TsMicros(ts).value_or(fallback);
 }
 
 }  // namespace slack_intel::import

@@ -1,16 +1,22 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "import/export_archive.h"
 #include "slack/slack_source.h"
 
 namespace slack_intel::import {
+
+struct ParsedMessage;  // export_source.cc
 
 // What an import passed over, and why (the summary shows it).
 struct ImportSkips {
@@ -32,7 +38,12 @@ struct ImportSkips {
 // - threads are reassembled across files: a parent gets thread_ts, reply_count and
 //   latest_reply from the replies present; history shows parents, channel messages and
 //   broadcast replies.
-// One channel is in memory at a time. Text that is not UTF-8 is repaired (U+FFFD).
+// A channel is read in two passes: one over all its day files builds a small index (each
+// file's ts range, thread parents, each thread's reply count and latest reply), then each day
+// is served from the few day files whose messages reach it, so memory holds a day's files,
+// not the channel (MessagesBetween, what `cache` uses for sources that serve days).
+// Channels may be read from several threads at once, one per thread. Text that is not UTF-8
+// is repaired (U+FFFD).
 class ExportSource : public slack::SlackSource {
  public:
   // Errors: a missing or unreadable channels.json/users.json (kCorruption naming the file).
@@ -48,22 +59,38 @@ class ExportSource : public slack::SlackSource {
   Result<std::vector<slack::User>> ListUsers() override { return users_; }
   Result<std::vector<slack::Message>> History(const std::string& channel, const std::string& oldest,
                                               const std::string& latest) override;
+  // The whole channel is read for a thread: `cache` asks for days (MessagesBetween) instead.
   Result<std::vector<slack::Message>> Replies(const std::string& channel,
                                               const std::string& thread_ts) override;
+  bool ServesDays() const override { return true; }
+  Result<std::vector<slack::Message>> MessagesBetween(const std::string& channel,
+                                                      const std::string& oldest,
+                                                      const std::string& latest) override;
   const slack::SlackCallStats& stats() const override { return stats_; }
+  int ConcurrentChannels() const override { return 4; }  // memory grows with each
 
  private:
-  struct Loaded;  // one channel's messages and threads
+  struct ChannelIndex;
   explicit ExportSource(std::unique_ptr<ExportArchive> archive);
   Status ReadLists();
-  Result<const Loaded*> Load(const std::string& channel_id);
+  // The channel's index, built for the calling thread (which keeps it until it asks for
+  // another channel).
+  Result<std::shared_ptr<ChannelIndex>> Index(const std::string& channel_id);
+  // The messages with from <= ts <= to that `wanted` accepts, in ts order, parents carrying
+  // their thread's numbers; `take` moves them out (each day is asked for once).
+  Result<std::vector<slack::Message>> Collect(
+      ChannelIndex& index, int64_t from, int64_t to, bool take,
+      const std::function<bool(const ParsedMessage&)>& wanted);
+  static int64_t Micros(const std::string& ts, int64_t fallback);
 
   std::unique_ptr<ExportArchive> archive_;
   std::vector<slack::Channel> channels_;
   std::map<std::string, std::vector<std::string>> folders_;    // channel id -> candidate folders
   std::map<std::string, std::vector<std::string>> day_files_;  // folder -> its day files
   std::vector<slack::User> users_;
-  std::unique_ptr<Loaded> loaded_;
+  std::mutex mutex_;  // guards indexes_, counted_ and skipped_: channels are read in parallel
+  std::map<std::thread::id, std::shared_ptr<ChannelIndex>> indexes_;
+  std::set<std::string> counted_;  // channels whose skips are counted
   ImportSkips skipped_;
   slack::SlackCallStats stats_;
 };

@@ -12,6 +12,7 @@ namespace slack_intel::slack {
 std::string TextField(const nlohmann::json& object, const char* name);
 bool FlagField(const nlohmann::json& object, const char* name, bool fallback = false);
 Message ParseMessage(const nlohmann::json& m);
+Message ParseMessage(nlohmann::json&& m);  // moves the strings out of `m`
 Channel ParseChannel(const nlohmann::json& c);
 User ParseUser(const nlohmann::json& u);
 

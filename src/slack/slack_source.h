@@ -36,6 +36,21 @@ class SlackSource {
   virtual Result<std::vector<Message>> Replies(const std::string& channel,
                                                const std::string& thread_ts) = 0;
   virtual const SlackCallStats& stats() const = 0;
+  // How many channels may be fetched at once, History and Replies of different channels
+  // called from different threads. The Web API client: one (one rate limiter, one session).
+  virtual int ConcurrentChannels() const { return 1; }
+  // Sources that can serve a channel a day at a time (an export, whose replies sit in the day
+  // files of their own ts) say so, and MessagesBetween() then gives every message the cache
+  // keeps with oldest <= ts <= latest: History()'s, and the replies its threads would add,
+  // each day asked for once, in order. Memory then holds a day, not the channel. The Web API
+  // cannot: a day's replies hang off threads of any age.
+  virtual bool ServesDays() const { return false; }
+  virtual Result<std::vector<Message>> MessagesBetween(const std::string& channel,
+                                                       const std::string& oldest,
+                                                       const std::string& latest) {
+    (void)channel, (void)oldest, (void)latest;
+    return Status::FailedPrecondition("this source serves channels, not days");
+  }
 };
 
 }  // namespace slack_intel::slack

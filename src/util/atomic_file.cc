@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -42,12 +44,12 @@ AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
       fd_(std::exchange(other.fd_, -1)),
+      temp_exists_(std::exchange(other.temp_exists_, false)),
       buffer_(std::move(other.buffer_)) {}
 
 AtomicFileWriter::~AtomicFileWriter() {
-  if (fd_ < 0) return;
-  ::close(fd_);
-  ::unlink(temp_.c_str());
+  if (fd_ >= 0) ::close(fd_);
+  if (temp_exists_) ::unlink(temp_.c_str());
 }
 
 Status AtomicFileWriter::Fail(std::string_view what) {
@@ -55,6 +57,7 @@ Status AtomicFileWriter::Fail(std::string_view what) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(temp_.c_str());
+  temp_exists_ = false;
   return Status::IOError(
       fmt::format("cannot {} {}: {}", what, path_.string(), std::strerror(code)));
 }
@@ -84,6 +87,55 @@ Status AtomicFileWriter::Commit() {
   const int fd = std::exchange(fd_, -1);
   if (::close(fd) != 0) return Fail("write");
   if (::rename(temp_.c_str(), path_.c_str()) != 0) return Fail("replace");
+  temp_exists_ = false;
+  return Status::OK();
+}
+
+Status AtomicFileWriter::Close(int* device_fd) {
+  if (fd_ < 0) return Status::IOError(fmt::format("cannot write {}: closed", path_.string()));
+  SLACK_INTEL_RETURN_IF_ERROR(Flush());
+  if (device_fd != nullptr && (*device_fd = ::dup(fd_)) < 0) return Fail("write");
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) return Fail("write");
+  return Status::OK();
+}
+
+Status AtomicFileWriter::Rename() {
+  if (!temp_exists_) return Status::IOError(fmt::format("cannot write {}: gone", path_.string()));
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) return Fail("replace");
+  temp_exists_ = false;
+  return Status::OK();
+}
+
+AtomicFileBatch::~AtomicFileBatch() {
+  for (const auto& [device, fd] : devices_) ::close(fd);
+}
+
+Status AtomicFileBatch::Add(const std::filesystem::path& path, std::string_view content) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, AtomicFileWriter::Open(path));
+  SLACK_INTEL_RETURN_IF_ERROR(file.Append(content));
+  struct stat st {};
+  if (::fstat(file.fd_, &st) != 0) return file.Fail("write");
+  const bool known = std::any_of(devices_.begin(), devices_.end(),
+                                 [&](const auto& d) { return d.first == st.st_dev; });
+  int device_fd = -1;
+  SLACK_INTEL_RETURN_IF_ERROR(file.Close(known ? nullptr : &device_fd));
+  if (!known) devices_.emplace_back(st.st_dev, device_fd);
+  files_.push_back(std::move(file));
+  return Status::OK();
+}
+
+Status AtomicFileBatch::Commit() {
+  for (const auto& [device, fd] : devices_) {
+    if (::syncfs(fd) != 0) {
+      return Status::IOError(
+          fmt::format("cannot flush {} file(s) to disk: {}", files_.size(), std::strerror(errno)));
+    }
+  }
+  for (AtomicFileWriter& file : files_) SLACK_INTEL_RETURN_IF_ERROR(file.Rename());
+  files_.clear();
+  for (const auto& [device, fd] : devices_) ::close(fd);
+  devices_.clear();
   return Status::OK();
 }
 

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "util/result.h"
 #include "util/status.h"
@@ -30,13 +34,40 @@ class AtomicFileWriter {
   Status Commit();
 
  private:
+  friend class AtomicFileBatch;
   AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd);
   Status Flush();
   Status Fail(std::string_view what);
+  // Commit() in two steps, for a batch made durable by one syncfs in between. Close()
+  // writes and closes the temp file (`device_fd`, if not null, receives a duplicate
+  // descriptor first: something to syncfs); Rename() moves it over `path`.
+  Status Close(int* device_fd);
+  Status Rename();
 
   std::filesystem::path path_, temp_;
-  int fd_ = -1;  // -1 once committed or failed
+  int fd_ = -1;              // -1 once closed, committed or failed
+  bool temp_exists_ = true;  // until renamed or removed
   std::string buffer_;
+};
+
+// Many files replaced with one flush to disk instead of one per file: each is written to its
+// temp file when added, and Commit() makes them all durable at once (syncfs on their
+// filesystem) before renaming them into place in the order added. Until then readers see the
+// old files; a batch dropped before Commit() removes its temp files.
+class AtomicFileBatch {
+ public:
+  AtomicFileBatch() = default;
+  AtomicFileBatch(const AtomicFileBatch&) = delete;
+  AtomicFileBatch& operator=(const AtomicFileBatch&) = delete;
+  ~AtomicFileBatch();
+
+  // Errors: kIOError naming the path.
+  Status Add(const std::filesystem::path& path, std::string_view content);
+  Status Commit();
+
+ private:
+  std::vector<AtomicFileWriter> files_;
+  std::vector<std::pair<dev_t, int>> devices_;  // one open descriptor per filesystem
 };
 
 // The temp name WriteFileAtomically and downloads use next to `path`: ".<name>.<tag>.tmp",

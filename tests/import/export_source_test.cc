@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "support/temp_dir.h"
 
@@ -93,6 +95,54 @@ TEST_F(ExportSourceTest, ThreadsAreReassembledAcrossDayFilesAsTheApiWouldServeTh
   EXPECT_EQ(skipped.empty_channels, 1);  // secret has no folder
   EXPECT_EQ(source->DayFileRange(),
             (std::pair<std::string, std::string>{"2025-12-31", "2026-01-02"}));
+}
+
+// What `cache` asks an export for: a day at a time. The days together must hold exactly
+// what History() and the Replies() of its threads give, parents carrying their thread's
+// numbers even when the replies come days later, and each message once.
+TEST_F(ExportSourceTest, DaysServedOneAtATimeHoldWhatHistoryAndRepliesGive) {
+  Write("channels.json", R"([{"id":"C1","name":"general"}])");
+  Write("general/2026-01-01.json", R"([
+    {"ts":"1767225600.000100","user":"U1","text":"parent","thread_ts":"1767225600.000100"},
+    {"ts":"1767225700.000100","text":"plain"},
+    {"ts":"1767225700.000100","text":"second copy of plain"},
+    {"ts":"1767225900.000100","text":"reply to a lost parent","thread_ts":"1767000000.000100"}
+  ])");
+  Write("general/2026-01-03.json", R"([
+    {"ts":"1767398400.000100","text":"late reply","thread_ts":"1767225600.000100"},
+    {"ts":"1767398500.000100","text":"broadcast","subtype":"thread_broadcast","thread_ts":"1767225600.000100"}
+  ])");
+  auto source = Open();
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->ServesDays());
+  auto key = [](const slack::Message& m) {
+    return m.ts + "|" + m.text + "|" + m.thread_ts + "|" + std::to_string(m.reply_count) + "|" +
+           m.latest_reply;
+  };
+  std::set<std::string> expected;
+  auto history = source->History("C1", "", "");
+  ASSERT_TRUE(history.ok()) << history.status().message();
+  for (const slack::Message& m : *history) {
+    expected.insert(key(m));
+    if (!m.is_thread_parent()) continue;
+    auto replies = source->Replies("C1", m.ts);
+    ASSERT_TRUE(replies.ok()) << replies.status().message();
+    for (const slack::Message& r : *replies) expected.insert(key(r));
+  }
+  std::vector<std::string> served;
+  for (int64_t day = 1767139200; day < 1767484800; day += 86400) {  // 2025-12-31 .. 2026-01-03
+    auto messages = source->MessagesBetween("C1", std::to_string(day) + ".000000",
+                                            std::to_string(day + 86399) + ".999999");
+    ASSERT_TRUE(messages.ok()) << messages.status().message();
+    for (const slack::Message& m : *messages) served.push_back(key(m));
+  }
+  EXPECT_EQ(std::set<std::string>(served.begin(), served.end()), expected);
+  EXPECT_EQ(served.size(), expected.size());  // each message once
+  EXPECT_EQ(served.size(), 4u);  // parent (2 replies), plain (first copy), late reply, broadcast
+  EXPECT_NE(std::find(served.begin(), served.end(),
+                      "1767225600.000100|parent|1767225600.000100|2|1767398500.000100"),
+            served.end());
+  EXPECT_EQ(source->skipped().orphan_replies, 1);
 }
 
 TEST_F(ExportSourceTest, BadJsonNamesTheFile) {
