@@ -37,10 +37,13 @@ Result<cache::CacheSummary> RunCacheWithOutput(const cache::CacheSettings& setti
   ProgressLine progress_line(
       [&](double elapsed) {
         const auto seconds = static_cast<int64_t>(elapsed);
-        return fmt::format("channels {}/{}  messages {}  API calls {}  rate-limited {}  {}:{:02}",
-                           progress.channels_done.load(), progress.channels_total.load(),
-                           progress.messages.load(), progress.api_calls.load(),
-                           progress.rate_limited.load(), seconds / 60, seconds % 60);
+        const std::string api =
+            output.api ? fmt::format("  API calls {}  rate-limited {}", progress.api_calls.load(),
+                                     progress.rate_limited.load())
+                       : "";
+        return fmt::format("channels {}/{}  messages {}{}  {}:{:02}", progress.channels_done.load(),
+                           progress.channels_total.load(), progress.messages.load(), api,
+                           seconds / 60, seconds % 60);
       },
       !output.quiet && !output.json && output.progress && ::isatty(STDERR_FILENO));
   auto print = [&](const cache::CacheEvent& e) {

@@ -27,6 +27,7 @@ struct CacheOutputOptions {
   bool json = false;     // one JSON object per event on stdout
   bool quiet = false;    // no per-channel lines
   bool progress = true;  // a live line on stderr, when it is a terminal
+  bool api = true;       // the source is the Web API: the line shows calls and rate limits
 };
 
 // Runs cache::RunCache, printing each event (a line per channel, warnings on stderr, or JSON

@@ -46,6 +46,11 @@ Status RunImport(const ImportOptions& options) {
   const std::string last = range ? range->second : "1970-01-02";
   SLACK_INTEL_ASSIGN_OR_RETURN(settings.first_day, calendar.AddDays(first, -1));
   SLACK_INTEL_ASSIGN_OR_RETURN(settings.last_day, calendar.AddDays(last, 1));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const std::string after_last,
+                               calendar.AddDays(settings.last_day, 1));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const int64_t window_start, calendar.StartOf(settings.first_day));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const int64_t window_end, calendar.StartOf(after_last));
+  source->SetWindow(window_start * 1'000'000, window_end * 1'000'000);
   settings.channels = options.channels;
   settings.exclude_channels = options.exclude_channels;
   settings.include_archived = true;  // history is what an export is for
@@ -57,7 +62,7 @@ Status RunImport(const ImportOptions& options) {
   SLACK_INTEL_ASSIGN_OR_RETURN(
       cache::CacheSummary summary,
       RunCacheWithOutput(settings, calendar, *source, jira.get(),
-                         {options.json, options.quiet, !options.no_progress}));
+                         {options.json, options.quiet, !options.no_progress, false}));
   const import::ImportSkips& skipped = source->skipped();
   if (options.json) {
     nlohmann::ordered_json totals = SummaryJson(settings, summary, options.timezone);
@@ -66,7 +71,8 @@ Status RunImport(const ImportOptions& options) {
                          {"direct_conversations", skipped.direct_conversations},
                          {"messages_without_ts", skipped.messages_without_ts},
                          {"replies_without_parent", skipped.orphan_replies},
-                         {"channels_without_messages", skipped.empty_channels}};
+                         {"channels_without_messages", skipped.empty_channels},
+                         {"messages_outside_window", skipped.messages_outside_window}};
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump(
                            -1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (!options.quiet) {
@@ -86,6 +92,13 @@ Status RunImport(const ImportOptions& options) {
     }
     if (skipped.messages_without_ts > 0)
       notes.push_back(fmt::format("{} message(s) without a ts", skipped.messages_without_ts));
+    if (skipped.messages_outside_window > 0) {
+      notes.push_back(fmt::format(
+          "{} message(s) dated more than a day away from every day file's date (between {} "
+          "and {} in {})",
+          skipped.messages_outside_window, settings.first_day, settings.last_day,
+          options.timezone));
+    }
     if (skipped.orphan_replies > 0) {
       notes.push_back(fmt::format("{} thread repl(ies) whose parent is not in the export",
                                   skipped.orphan_replies));

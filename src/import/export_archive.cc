@@ -13,6 +13,27 @@
 namespace slack_intel::import {
 namespace {
 
+// No channels.json: say what it is instead when we can tell. slackdump's "dump" mode writes
+// one <C|D|G ID>.json per conversation at the top (slackdump's own reader checks the same).
+Status NotAnExport(const std::filesystem::path& path, const std::vector<std::string>& paths) {
+  const auto conversation_file = [](const std::string& p) {
+    if (p.find('/') != std::string::npos || p.size() < 7 || !p.ends_with(".json")) return false;
+    if (p[0] != 'C' && p[0] != 'D' && p[0] != 'G') return false;
+    return std::all_of(p.begin() + 1, p.end() - 5, [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
+  };
+  if (std::any_of(paths.begin(), paths.end(), conversation_file)) {
+    return Status::Corruption(fmt::format(
+        "{} is not a Slack export but looks like a slackdump dump (one <channel ID>.json per "
+        "conversation, no channels.json): create an export with `slackdump export` and import "
+        "that",
+        path.string()));
+  }
+  return Status::Corruption(
+      fmt::format("{} is not a Slack export: it has no channels.json", path.string()));
+}
+
 std::string ZipErrorText(int code) {
   zip_error_t error;
   zip_error_init_with_code(&error, code);
@@ -88,10 +109,7 @@ class FolderArchive : public ExportArchive {
       return Status::IOError(fmt::format("cannot list {}: {}", path_.string(), error.message()));
     }
     auto root = FindExportRoot(all);
-    if (!root) {
-      return Status::Corruption(
-          fmt::format("{} is not a Slack export: it has no channels.json", path_.string()));
-    }
+    if (!root) return NotAnExport(path_, all);
     root_ = *root;
     SetFiles(all);
     return Status::OK();
@@ -178,10 +196,7 @@ Result<std::unique_ptr<ExportArchive>> ExportArchive::Open(const std::filesystem
     names.push_back(name);
   }
   auto root = FindExportRoot(names);
-  if (!root) {
-    return Status::Corruption(
-        fmt::format("{} is not a Slack export: it has no channels.json", path.string()));
-  }
+  if (!root) return NotAnExport(path, names);
   archive->root_ = *root;
   SLACK_INTEL_RETURN_IF_ERROR(archive->Index(names));
   return std::unique_ptr<ExportArchive>(std::move(archive));

@@ -257,13 +257,14 @@ Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
   };
   std::vector<Seen> seen;
   std::unordered_map<int64_t, std::string> latest_ts;  // reply ts -> its text, per thread max
-  int64_t without_ts = 0;
+  int64_t without_ts = 0, outside = 0;
   for (ChannelIndex::DayFile& file : index->files) {
     SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<Parsed> parsed,
                                  ParseDayFile(*archive_, file.path, without_ts));
     for (const Parsed& p : parsed) {
       file.first = std::min(file.first, p.micros);
       file.last = std::max(file.last, p.micros);
+      outside += p.micros < window_.first || p.micros >= window_.second ? 1 : 0;
       seen.push_back({p.micros, seen.size(), p.kind, p.thread});
       if (p.kind != kTop) latest_ts.try_emplace(p.micros, p.message.ts);
     }
@@ -296,6 +297,7 @@ Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
   if (counted_.insert(channel_id).second) {  // a channel indexed again counts once
     skipped_.messages_without_ts += without_ts;
     skipped_.orphan_replies += orphans;
+    skipped_.messages_outside_window += outside;
   }
   indexes_[std::this_thread::get_id()] = index;
   return index;

@@ -26,6 +26,9 @@ struct ImportSkips {
   int64_t messages_without_ts = 0;
   int64_t orphan_replies = 0;  // replies whose thread parent is not in the export
   int64_t empty_channels = 0;  // in channels.json but without a folder of day files
+  // Messages whose ts lies outside the days imported (more than a day from any day file's
+  // date): a day file that holds another day's messages.
+  int64_t messages_outside_window = 0;
 };
 
 // A workspace export served the way the Web API would serve it (the Slack stand-in follows
@@ -53,6 +56,9 @@ class ExportSource : public slack::SlackSource {
   // The first and last day-file dates ("YYYY-MM-DD"), or nullopt when there are no messages.
   std::optional<std::pair<std::string, std::string>> DayFileRange() const;
   const ImportSkips& skipped() const { return skipped_; }
+  // The ts range [from, to) (microseconds) the import writes; messages outside are counted
+  // in skipped() as they are found.
+  void SetWindow(int64_t from_micros, int64_t to_micros) { window_ = {from_micros, to_micros}; }
 
   Result<std::string> AuthTest() override { return std::string("export"); }
   Result<std::vector<slack::Channel>> ListChannels(bool include_archived) override;
@@ -92,6 +98,7 @@ class ExportSource : public slack::SlackSource {
   std::map<std::thread::id, std::shared_ptr<ChannelIndex>> indexes_;
   std::set<std::string> counted_;  // channels whose skips are counted
   ImportSkips skipped_;
+  std::pair<int64_t, int64_t> window_{INT64_MIN, INT64_MAX};
   slack::SlackCallStats stats_;
 };
 

@@ -145,6 +145,82 @@ TEST_F(ExportSourceTest, DaysServedOneAtATimeHoldWhatHistoryAndRepliesGive) {
   EXPECT_EQ(source->skipped().orphan_replies, 1);
 }
 
+// slackdump's export (rusq/slackdump, `slackdump export`, mattermost and standard file
+// layouts): private channels in channels.json, DM folders named by ID, attachments under
+// __uploads/ or <channel>/attachments/ (JSON files among them), a broadcast written twice,
+// the "no replies" latest_reply sentinel, members null, reply stubs on the parent.
+TEST_F(ExportSourceTest, ASlackdumpExportImportsLikeSlacksOwn) {
+  Write("channels.json", R"([
+    {"id":"C1","name":"general","created":1767225600,"is_private":false,"is_archived":false,
+     "members":null,"is_im":false,"is_mpim":false,"is_group":false},
+    {"id":"C2","name":"secret-proj","created":1767225600,"is_private":true,"members":[]}])");
+  Write("groups.json", "[]");
+  Write("mpims.json", R"([{"id":"G9","name":"mpdm-ana--bo-1","is_mpim":true}])");
+  Write("dms.json", R"([{"id":"D1","created":1767225600,"members":["U2","U1"]}])");
+  Write("users.json", R"([{"id":"U1","name":"ana","profile":{"display_name":"Ana"}}])");
+  Write("general/2026-01-01.json", R"([
+    {"type":"message","ts":"1767225600.000100","user":"U1","text":"parent",
+     "thread_ts":"1767225600.000100","reply_count":1,"latest_reply":"1767225700.000100",
+     "replies":[{"user":"U1","ts":"1767225600.000100"},{"user":"U2","ts":"1767225700.000100"}],
+     "reply_users":["U2"],"reply_users_count":1,
+     "user_profile":{"avatar_hash":"","real_name":"Ana","name":"ana"}},
+    {"type":"message","ts":"1767225700.000100","user":"U2","text":"broadcast",
+     "subtype":"thread_broadcast","thread_ts":"1767225600.000100"},
+    {"type":"message","ts":"1767225700.000100","user":"U2","text":"broadcast",
+     "subtype":"thread_broadcast","thread_ts":"1767225600.000100"},
+    {"type":"message","ts":"1767225800.000100","user":"U1","latest_reply":"0000000000.000000",
+     "files":[{"id":"F1","name":"notes.json","url_private":"https://files.slack.com/F1"}]}
+  ])");
+  Write("general/attachments/F2-channels.json", "[not json either]");
+  Write("secret-proj/2026-01-01.json", R"([{"ts":"1767225600.000200","text":"psst"}])");
+  Write("mpdm-ana--bo-1/2026-01-01.json", R"([{"ts":"1767225600.000300","text":"group"}])");
+  Write("D1/2026-01-01.json", R"([{"ts":"1767225600.000400","text":"dm"}])");
+  Write("__uploads/F1/notes.json", "{\"a file\": true}");
+  Write("__avatars/U1/original.png", "png");
+
+  auto source = Open();
+  ASSERT_TRUE(source);
+  auto channels = source->ListChannels(false);
+  ASSERT_TRUE(channels.ok());
+  ASSERT_EQ(channels->size(), 2u);
+  EXPECT_TRUE((*channels)[1].is_private);
+  std::vector<std::string> general;
+  auto day = source->MessagesBetween("C1", "1767225600.000000", "1767311999.999999");
+  ASSERT_TRUE(day.ok()) << day.status().message();
+  for (const slack::Message& m : *day) general.push_back(m.ts + " " + m.text);
+  EXPECT_EQ(general,
+            (std::vector<std::string>{"1767225600.000100 parent", "1767225700.000100 broadcast",
+                                      "1767225800.000100 "}));  // file only: no text
+  EXPECT_EQ((*day)[0].reply_count, 1);
+  EXPECT_EQ(source->MessagesBetween("C2", "1767225600.000000", "1767311999.999999")->size(), 1u);
+  const ImportSkips& skipped = source->skipped();
+  EXPECT_EQ(skipped.direct_conversations, 2);  // the DM and the group DM
+  EXPECT_EQ(skipped.non_day_files, 0);         // attachments are not counted as day files
+  EXPECT_EQ(skipped.orphan_replies, 0);
+}
+
+TEST_F(ExportSourceTest, MessagesDatedOutsideTheImportedDaysAreCountedNotLostSilently) {
+  Write("channels.json", R"([{"id":"C1","name":"general"}])");
+  Write("general/2026-01-01.json", R"([
+    {"ts":"1767225600.000100","text":"on its day"},
+    {"ts":"1577836800.000100","text":"2020, in a 2026 day file"}])");
+  auto source = Open();
+  ASSERT_TRUE(source);
+  source->SetWindow(1767139200'000000, 1767398400'000000);  // 2025-12-31 .. 2026-01-02
+  ASSERT_TRUE(source->MessagesBetween("C1", "1767225600.000000", "1767311999.999999").ok());
+  EXPECT_EQ(source->skipped().messages_outside_window, 1);
+}
+
+TEST_F(ExportSourceTest, ASlackdumpDumpIsRecognisedAndRefused) {
+  Write("C0123ABCD.json", R"({"channel_id":"C0123ABCD","name":"general","messages":[]})");
+  Write("D0456.json", R"({"channel_id":"D0456","messages":[]})");
+  auto archive = ExportArchive::Open(dir_.path());
+  EXPECT_EQ(archive.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(archive.status().message().find("slackdump dump"), std::string::npos)
+      << archive.status().message();
+  EXPECT_NE(archive.status().message().find("slackdump export"), std::string::npos);
+}
+
 TEST_F(ExportSourceTest, BadJsonNamesTheFile) {
   Write("channels.json", R"([{"id":"C1","name":"general"}])");
   Write("general/2026-01-01.json", R"([{"ts": "1767225600.000100", )");
