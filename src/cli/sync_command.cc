@@ -197,6 +197,7 @@ Status RunSync(const SyncOptions& options) {
                                      {"bytes_" + verb, summary->bytes_transferred},
                                      {"hashed_files", summary->hashed_files},
                                      {"hashed_bytes", summary->hashed_bytes},
+                                     {"early_uploads", summary->early_uploads},
                                      {"dry_run", options.dry_run},
                                      {"elapsed_seconds", summary->elapsed_seconds}};
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());

@@ -63,6 +63,7 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
 ManifestReader::ManifestReader(const std::filesystem::path& path) : path_(path), in_(path) {
   if (!in_) return;  // the first run for this destination
   if (HeaderOk(in_, path_)) Advance();
+  had_entries_ = current_.has_value();
 }
 
 bool ManifestReader::Advance() {

@@ -43,6 +43,8 @@ class ManifestReader {
   std::optional<ManifestEntry> Find(std::string_view key);
   // Entries passed over so far, or with `to_end`, also those after the last key asked for.
   uint64_t Dropped(bool to_end);
+  // Whether the manifest held any entry when opened: a file it lacks is new since then.
+  bool had_entries() const { return had_entries_; }
 
   // Every `every`-th key of the manifest at `path` (the `every`-th, the 2 x `every`-th, ...):
   // where a parallel listing can cut the key space. Empty without a manifest.
@@ -56,6 +58,7 @@ class ManifestReader {
   std::optional<std::pair<std::string, ManifestEntry>> current_;
   std::string line_;
   uint64_t dropped_ = 0;
+  bool had_entries_ = false;
 };
 
 // Writes a manifest in ascending key order through an AtomicFileWriter.

@@ -7,11 +7,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "aws/crypto.h"
@@ -20,6 +25,7 @@
 #include "sync/manifest.h"
 #include "sync/multipart_journal.h"
 #include "sync/remote_listing.h"
+#include "sync/walk_ahead.h"
 #include "util/atomic_file.h"
 #include "util/parallel_for.h"
 #include "util/time_format.h"
@@ -42,15 +48,41 @@ void SetMtime(const std::filesystem::path& path, const std::string& iso_time) {
   ::utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
+// How far the walk may run ahead of the merge (about 100 bytes a file): far enough that the
+// walk of a big cache meets changed files long before the listing reaches them.
+constexpr size_t kWalkAheadFiles = 65536;
+
+// Holds one of --concurrency transfer slots, which the merge's workers and the early uploads
+// share.
+class TransferSlot {
+ public:
+  explicit TransferSlot(std::counting_semaphore<>& slots) : slots_(slots) { slots_.acquire(); }
+  ~TransferSlot() { slots_.release(); }
+  TransferSlot(const TransferSlot&) = delete;
+  TransferSlot& operator=(const TransferSlot&) = delete;
+
+ private:
+  std::counting_semaphore<>& slots_;
+};
+
 // One key of the merge of the two sides, and what this run does with it.
 struct Item {
   ActionKind kind = ActionKind::kSkip;
   bool ignored = false;  // on one side only, and nothing is to happen to it
   std::optional<LocalFile> local;
   std::optional<s3::ObjectSummary> remote;
-  std::optional<ManifestEntry> recorded;  // the manifest's, from the last run
-  std::optional<ManifestEntry> entry;     // the manifest's, after this run
+  std::optional<ManifestEntry> recorded;    // the manifest's, from the last run
+  std::optional<ManifestEntry> entry;       // the manifest's, after this run
+  std::shared_ptr<struct EarlyLook> early;  // what the walk learnt before the merge came
   const std::string& key() const { return local ? local->key : remote->key; }
+};
+
+// What the walk learnt of a changed file before the merge reached its key.
+struct EarlyLook {
+  std::string md5_hex;                 // the content MD5, if the walk read it
+  bool uploading = false;              // its upload started (an early upload)
+  bool done = false;                   // ... and ended
+  std::optional<ManifestEntry> entry;  // the uploaded version, if it went up
 };
 
 // One run of RunSync; the members are what its workers share.
@@ -65,7 +97,9 @@ class SyncRun {
         manifest_path_(
             SyncStatePath(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix, "manifest")),
         journal_(
-            SyncStatePath(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix, "uploads")) {}
+            SyncStatePath(s_.cache_path, options_.endpoint_url, s_.bucket, s_.prefix, "uploads")),
+        transfer_slots_(std::max(s_.concurrency, 1)) {}
+  ~SyncRun() { StopEarlyUploads(); }
 
   Result<SyncSummary> Run();
 
@@ -89,6 +123,11 @@ class SyncRun {
 
   Status FillLocal();
   Status FillRemote();
+  void StartEarlyUploads();
+  void ConsiderEarly(const LocalFile& file);  // on the walk thread
+  void EarlyUploader();                       // on each early upload thread
+  std::shared_ptr<EarlyLook> TakeEarly(const std::string& key);
+  void StopEarlyUploads();
   Result<bool> NextItem(Item& item);
   void Plan(Item& item);
   void Settle(s3::Client& client, Item& item);
@@ -96,7 +135,7 @@ class SyncRun {
   Result<LocalDigest> Digest(const Item& item, bool with_multipart_etag);
   Result<bool> SameContent(s3::Client& client, Item& item);
   Status CheckDeletes() const;
-  void Upload(s3::Client& client, Item& item);
+  bool Upload(s3::Client& client, Item& item);  // false: failed (and reported)
   void Download(s3::Client& client, Item& item);
   void DeleteRemote(s3::Client& client);
   void DeleteLocal();
@@ -123,9 +162,18 @@ class SyncRun {
   const std::filesystem::path manifest_path_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   MultipartJournal journal_;
-  std::filesystem::path canonical_root_;  // pulls never write outside it
+  std::filesystem::path canonical_root_;      // pulls never write outside it
+  std::counting_semaphore<> transfer_slots_;  // --concurrency transfers at once, all paths
+  // Early uploads: push, --compare content, not a dry run (StartEarlyUploads).
+  std::unique_ptr<ManifestReader> early_recorded_;  // the walk thread's cursor
+  std::mutex early_mutex_;
+  std::condition_variable early_changed_;
+  std::deque<std::pair<LocalFile, std::shared_ptr<EarlyLook>>> early_queue_;
+  std::map<std::string, std::shared_ptr<EarlyLook>> early_;  // until the merge takes them
+  bool early_closed_ = false;
+  std::vector<std::thread> early_uploaders_;
   // The merge: both sides stream in key order, with the manifest beside them.
-  std::unique_ptr<LocalWalker> walker_;
+  std::unique_ptr<WalkAhead> walk_;  // after what its callback uses: stopped first
   std::unique_ptr<RemoteListing> listing_;
   std::unique_ptr<ManifestReader> recorded_;
   std::optional<ManifestWriter> manifest_;  // not in a dry run
@@ -135,19 +183,97 @@ class SyncRun {
   uint64_t local_count_ = 0, remote_count_ = 0;
   std::vector<Item> deletes_;  // run only after every transfer succeeded
   std::atomic<uint64_t> transferred_{0}, bytes_transferred_{0}, skipped_{0}, deleted_{0},
-      failed_{0}, hashed_files_{0}, hashed_bytes_{0};
+      failed_{0}, hashed_files_{0}, hashed_bytes_{0}, early_uploads_{0};
 };
 
 Status SyncRun::FillLocal() {
-  while (walker_) {
-    SLACK_INTEL_ASSIGN_OR_RETURN(local_head_, walker_->Next());
-    if (!local_head_) {
-      spdlog::debug("cache walked in {:.3f} s: {} folders read, {} unchanged (folder index)",
-                    Seconds(), walker_->folders_read(), walker_->folders_reused());
-    }
+  while (walk_) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(local_head_, walk_->Next());
     if (!local_head_ || s_.filter.Includes(local_head_->key)) return Status::OK();
   }
   return Status::OK();
+}
+
+// A file whose stamp and MD5 both differ from the manifest's changed since the last run, and
+// a file the manifest lacks is new since then: either has to go up whatever the listing says
+// (at worst the PUT repeats bytes someone else uploaded), so it goes up now, while the walk
+// and the listing go on. Everything else, and any doubt, is left to the merge.
+void SyncRun::StartEarlyUploads() {
+  if (!push() || s_.dry_run || s_.compare != CompareMode::kContent) return;
+  early_recorded_ = std::make_unique<ManifestReader>(manifest_path_);
+  if (!early_recorded_->had_entries()) return;  // no manifest: everything looks new
+  for (int i = 0; i < std::max(s_.concurrency, 1); ++i)
+    early_uploaders_.emplace_back([this] { EarlyUploader(); });
+}
+
+void SyncRun::ConsiderEarly(const LocalFile& file) {
+  if (early_uploaders_.empty() || !s_.filter.Includes(file.key)) return;
+  const std::optional<ManifestEntry> recorded = early_recorded_->Find(file.key);
+  if (recorded && (recorded->stamp == file.stamp || recorded->md5_hex.empty())) return;
+  const uint64_t size = file.stamp.size_bytes;
+  if (size >= s_.upload.multipart_threshold_bytes) return;  // multipart ETags: the merge's
+  const std::string path = LocalPath(file.relative()).string();
+  if (file.key.ends_with(".parquet") && !HasParquetFooter(path, size)) return;
+  auto early = std::make_shared<EarlyLook>();
+  if (recorded) {
+    auto md5 = aws::Md5FileRange(path, 0, size);
+    if (!md5.ok()) return;
+    ++hashed_files_;
+    hashed_bytes_ += size;
+    early->md5_hex = aws::HexEncode(*md5);
+    // Touched only: not uploaded, but the merge need not read it again.
+    early->uploading = early->md5_hex != recorded->md5_hex;
+  }
+  std::lock_guard lock(early_mutex_);
+  early_.emplace(file.key, early);
+  if (!early->uploading && recorded) return;
+  early->uploading = true;
+  Planned(size);
+  early_queue_.emplace_back(file, early);
+  early_changed_.notify_all();
+}
+
+void SyncRun::EarlyUploader() {
+  s3::Client client(options_);
+  while (true) {
+    std::pair<LocalFile, std::shared_ptr<EarlyLook>> job;
+    {
+      std::unique_lock lock(early_mutex_);
+      early_changed_.wait(lock, [&] { return early_closed_ || !early_queue_.empty(); });
+      if (early_queue_.empty()) return;
+      job = std::move(early_queue_.front());
+      early_queue_.pop_front();
+    }
+    Item item;
+    item.local = std::move(job.first);
+    if (Upload(client, item)) ++early_uploads_;
+    {
+      std::lock_guard lock(early_mutex_);
+      job.second->entry = std::move(item.entry);
+      job.second->done = true;
+    }
+    early_changed_.notify_all();
+  }
+}
+
+std::shared_ptr<EarlyLook> SyncRun::TakeEarly(const std::string& key) {
+  std::lock_guard lock(early_mutex_);
+  auto it = early_.find(key);
+  if (it == early_.end()) return nullptr;
+  std::shared_ptr<EarlyLook> early = std::move(it->second);
+  early_.erase(it);
+  return early;
+}
+
+void SyncRun::StopEarlyUploads() {
+  walk_.reset();  // no more files to consider
+  {
+    std::lock_guard lock(early_mutex_);
+    early_closed_ = true;
+  }
+  early_changed_.notify_all();
+  for (std::thread& uploader : early_uploaders_) uploader.join();
+  early_uploaders_.clear();
 }
 
 Status SyncRun::FillRemote() {
@@ -186,7 +312,9 @@ Result<bool> SyncRun::NextItem(Item& item) {
     SLACK_INTEL_RETURN_IF_ERROR(FillRemote());
   }
   item.recorded = recorded_->Find(item.key());
-  if (item.local && push() && item.local->key.ends_with(".parquet")) {
+  if (item.local && !early_uploaders_.empty()) item.early = TakeEarly(item.local->key);
+  const bool uploading = item.early && item.early->uploading;
+  if (item.local && push() && !uploading && item.local->key.ends_with(".parquet")) {
     // A version the manifest knows was complete when it was last synced.
     const bool checked_before = item.recorded && item.recorded->stamp == item.local->stamp;
     if (!checked_before &&
@@ -208,6 +336,10 @@ Result<bool> SyncRun::NextItem(Item& item) {
 // Decides from the listings alone; same-size files are settled later (Settle).
 void SyncRun::Plan(Item& item) {
   if (item.ignored) return;
+  if (item.early && item.early->uploading) {  // planned (and counted) when it started
+    item.kind = ActionKind::kTransfer;
+    return;
+  }
   const bool source = push() ? item.local.has_value() : item.remote.has_value();
   const bool destination = push() ? item.remote.has_value() : item.local.has_value();
   if (source && destination) {
@@ -226,6 +358,12 @@ void SyncRun::Plan(Item& item) {
 
 // Settles a compare, then transfers (or, in a dry run, reports) what has to go.
 void SyncRun::Settle(s3::Client& client, Item& item) {
+  if (item.early && item.early->uploading) {
+    std::unique_lock lock(early_mutex_);
+    early_changed_.wait(lock, [&] { return item.early->done; });
+    if (item.early->entry) item.entry = item.early->entry;
+    return;
+  }
   if (item.kind == ActionKind::kCompare) {
     auto same = SameContent(client, item);
     if (!same.ok()) spdlog::warn("{}: {}; copying it", item.key(), same.status().message());
@@ -238,7 +376,14 @@ void SyncRun::Settle(s3::Client& client, Item& item) {
     Planned(push() ? item.local->stamp.size_bytes : item.remote->size_bytes);
   }
   if (item.kind != ActionKind::kTransfer) return;
-  if (!s_.dry_run) return push() ? Upload(client, item) : Download(client, item);
+  if (!s_.dry_run) {
+    if (push()) {
+      Upload(client, item);
+    } else {
+      Download(client, item);
+    }
+    return;
+  }
   if (push()) {
     Emit({SyncEvent::Kind::kUpload, true, Display(item.local->relative()), Url(item.key()),
           item.local->stamp.size_bytes, ""});
@@ -270,6 +415,8 @@ Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) 
   if (recorded && recorded->stamp == file.stamp) {  // the same file version: reuse its hashes
     digest.md5_hex = recorded->md5_hex;
     if (recorded->part_size == part_size) digest.multipart_etag = recorded->multipart_etag;
+  } else if (item.early) {  // the walk read it already
+    digest.md5_hex = item.early->md5_hex;
   }
   const std::string path = LocalPath(file.relative()).string();
   if (digest.md5_hex.empty()) {
@@ -344,7 +491,8 @@ Status SyncRun::CheckDeletes() const {
   return Status::OK();
 }
 
-void SyncRun::Upload(s3::Client& client, Item& item) {
+bool SyncRun::Upload(s3::Client& client, Item& item) {
+  TransferSlot slot(transfer_slots_);
   const LocalFile& file = *item.local;
   const std::filesystem::path path = LocalPath(file.relative());
   s3::UploadOptions upload = s_.upload;
@@ -357,7 +505,7 @@ void SyncRun::Upload(s3::Client& client, Item& item) {
   if (!put.ok()) {
     Fail({SyncEvent::Kind::kUploadFailed, false, Display(file.relative()), Url(file.key),
           file.stamp.size_bytes, put.status().message()});
-    return;
+    return false;
   }
   // The hashes describe the listed version only if the file did not change while uploading.
   if (auto now = StatFile(path); now.ok() && *now == file.stamp) {
@@ -366,9 +514,11 @@ void SyncRun::Upload(s3::Client& client, Item& item) {
   Transferred(file.stamp.size_bytes);
   Emit({SyncEvent::Kind::kUpload, false, Display(file.relative()), Url(file.key),
         file.stamp.size_bytes, ""});
+  return true;
 }
 
 void SyncRun::Download(s3::Client& client, Item& item) {
+  TransferSlot slot(transfer_slots_);
   const s3::ObjectSummary& object = *item.remote;
   const std::string relative = *CacheRelativePathForKey(object.key);  // checked when listed
   const std::filesystem::path path = LocalPath(relative);
@@ -468,7 +618,16 @@ Result<SyncSummary> SyncRun::Run() {
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
     // The folder index is the cache's, shared by every destination (the walk is the same).
     const FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
-    SLACK_INTEL_ASSIGN_OR_RETURN(walker_, LocalWalker::Open(s_.cache_path, index));
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<LocalWalker> walker,
+                                 LocalWalker::Open(s_.cache_path, index));
+    StartEarlyUploads();
+    LocalWalker* counts = walker.get();
+    walk_ = std::make_unique<WalkAhead>(
+        std::move(walker), kWalkAheadFiles, [this, counts](const LocalFile* file) {
+          if (file) return ConsiderEarly(*file);
+          spdlog::debug("cache walked in {:.3f} s: {} folders read, {} unchanged (folder index)",
+                        Seconds(), counts->folders_read(), counts->folders_reused());
+        });
   }
   canonical_root_ = std::filesystem::canonical(s_.cache_path, error);
 
@@ -518,6 +677,7 @@ Result<SyncSummary> SyncRun::Run() {
       if (!item.ignored && item.kind == ActionKind::kDelete) deletes_.push_back(std::move(item));
     }
   }
+  StopEarlyUploads();  // every one was waited for by the merge
   // A refused --delete still lets the run keep what it learnt; it fails at the end.
   const Status deletes_allowed = CheckDeletes();
   if (s_.dry_run && deletes_allowed.ok()) {
@@ -552,6 +712,7 @@ Result<SyncSummary> SyncRun::Run() {
   summary.failed = failed_;
   summary.hashed_files = hashed_files_;
   summary.hashed_bytes = hashed_bytes_;
+  summary.early_uploads = early_uploads_;
   summary.elapsed_seconds = Seconds();
   return summary;
 }

@@ -42,6 +42,9 @@ struct SyncSummary {
   uint64_t failed = 0;
   uint64_t hashed_files = 0;  // files read to compare content (the manifest spares the rest)
   uint64_t hashed_bytes = 0;
+  // Of `transferred`: uploads started by the walk, before the listing reached their keys
+  // (files changed or new since the last run; docs/sync.md, "Early uploads").
+  uint64_t early_uploads = 0;
   double elapsed_seconds = 0;
 };
 

@@ -202,6 +202,7 @@ TEST_F(SyncRunnerTest, WindowsAndListingRangesOfAFewKeysGiveExactlyTheWholeSync)
   });
   ASSERT_TRUE(third.ok()) << third.status().message();
   EXPECT_EQ(third->transferred, 2u);
+  EXPECT_EQ(third->early_uploads, 2u);  // both edits went up before the listing got there
   EXPECT_EQ(third->hashed_files, 2u);
   EXPECT_EQ(third->deleted, 4u);
   EXPECT_EQ(deleted.size(), 4u);
@@ -215,6 +216,58 @@ TEST_F(SyncRunnerTest, WindowsAndListingRangesOfAFewKeysGiveExactlyTheWholeSync)
   ASSERT_TRUE(pulled.ok()) << pulled.status().message();
   EXPECT_EQ(pulled->transferred, files - 3);
   EXPECT_EQ(CheckObjectsAreWholeFiles(), files - 3);
+}
+
+// Files changed or new since the last run go up while the walk meets them (early); a file
+// only touched, a run without a manifest and a dry run leave everything to the merge.
+TEST_F(SyncRunnerTest, FilesChangedSinceTheLastRunGoUpEarlyAndNothingElseDoes) {
+  settings_.concurrency = 4;
+  settings_.window_keys = 2;  // the walk runs far ahead of the merge
+  for (int day = 1; day <= 6; ++day)
+    Write(fmt::format("raw/messages/dt=2025-10-0{}/channel=eng/data.bin", day), 100 + day);
+  auto quiet = [](const sync::SyncEvent&) {};
+  auto first = sync::RunSync(settings_, Options(), quiet);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->early_uploads, 0u);  // no manifest yet: nothing is known to have changed
+
+  Write("raw/messages/dt=2025-10-06/channel=eng/data.bin", 106);  // same bytes: touched
+  std::ofstream(cache_ / "raw/messages/dt=2025-10-05/channel=eng/data.bin", std::ios::binary)
+      << std::string(105, 'z');                                   // same size, new bytes
+  Write("raw/messages/dt=2025-10-07/channel=eng/data.bin", 107);  // new
+  sync::SyncSettings dry = settings_;
+  dry.dry_run = true;
+  auto preview = sync::RunSync(dry, Options(), quiet);
+  ASSERT_TRUE(preview.ok()) << preview.status().message();
+  EXPECT_EQ(preview->transferred, 2u);
+  EXPECT_EQ(preview->early_uploads, 0u);
+
+  std::vector<std::string> uploaded;
+  auto second = sync::RunSync(settings_, Options(), [&](const sync::SyncEvent& e) {
+    if (e.kind == sync::SyncEvent::Kind::kUpload) uploaded.push_back(e.destination);
+  });
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->transferred, 2u);
+  EXPECT_EQ(second->early_uploads, 2u);
+  EXPECT_EQ(second->failed, 0u);
+  EXPECT_EQ(uploaded.size(), 2u);
+  const size_t files = 4 + 1 + 7;
+  EXPECT_EQ(CheckObjectsAreWholeFiles(), files);
+
+  // What the early uploads recorded lets the next run settle everything from the manifest.
+  auto third = sync::RunSync(settings_, Options(), quiet);
+  ASSERT_TRUE(third.ok()) << third.status().message();
+  EXPECT_EQ(third->transferred, 0u);
+  EXPECT_EQ(third->hashed_files, 0u);
+
+  // A lost manifest costs hashing, never early (blind) uploads.
+  fs::remove_all(cache_ / ".slack-intel");
+  std::ofstream(cache_ / "raw/messages/dt=2025-10-01/channel=eng/data.bin", std::ios::binary)
+      << std::string(101, 'q');
+  auto fourth = sync::RunSync(settings_, Options(), quiet);
+  ASSERT_TRUE(fourth.ok()) << fourth.status().message();
+  EXPECT_EQ(fourth->transferred, 1u);
+  EXPECT_EQ(fourth->early_uploads, 0u);
+  EXPECT_EQ(CheckObjectsAreWholeFiles(), files);
 }
 
 }  // namespace
