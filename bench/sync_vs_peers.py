@@ -18,7 +18,9 @@ another one). Secrets go through the environment (aws, slack-intel, raw loop: AW
 RCLONE_CONFIG_BENCH_*) or a mode-600 temp file (s3cmd), never argv.
 
 Peers cannot map cache/raw/X to PREFIX/X: they sync the whole cache directory, so their keys
-carry an extra "raw/" (same objects, same bytes, same listing size).
+carry an extra "raw/" (same objects, same bytes, same listing size). They are told to leave
+out slack-intel's own state (.slack-intel/: manifests, folder index), which slack-intel never
+uploads, and each run of a size starts without that state, like a first sync.
 
 Standard library only; run with /usr/bin/python3. See bench/README.md.
 """
@@ -45,6 +47,7 @@ ALL_TOOLS = ["raw-put", "slack-intel", "aws", "rclone", "rclone-checksum", "s3cm
 PEERS = ["aws", "rclone", "rclone-checksum", "s3cmd"]
 CASES = ["full", "noop", "changed"]
 CONCURRENCY = 8
+STATE = ".slack-intel"  # slack-intel's state folder in the cache, never uploaded
 MiB = 1 << 20
 
 
@@ -315,15 +318,18 @@ class Tools:
                     "--concurrency", c]
         if tool == "aws":
             return ["/usr/bin/aws", "s3", "sync", tree, f"s3://{bucket}/{prefix}",
-                    "--endpoint-url", self.endpoint, "--no-progress"]
+                    "--endpoint-url", self.endpoint, "--no-progress",
+                    "--exclude", f"{STATE}/*"]
         if tool in ("rclone", "rclone-checksum"):
             cmd = ["/usr/bin/rclone", "sync", tree, f"bench:{bucket}/{prefix.rstrip('/')}",
-                   "--checkers", c, "--transfers", c, "--fast-list", "--stats", "0"]
+                   "--checkers", c, "--transfers", c, "--fast-list", "--stats", "0",
+                   "--exclude", f"/{STATE}/**"]
             if tool == "rclone-checksum":
                 cmd.append("--checksum")
             return cmd
         if tool == "s3cmd":
             return ["/usr/bin/s3cmd", "-c", self.s3cfg, "sync", "--no-progress",
+                    "--exclude", f"{STATE}/*",
                     tree.rstrip("/") + "/",
                     f"s3://{bucket}/{prefix}"]
         raise ValueError(tool)
@@ -461,6 +467,7 @@ def main():
             tree_bytes = sum(s for _, s in layout)
             log(f"tree: {n} files, {tree_bytes / 1e6:.1f} MB")
             for run in range(args.runs):
+                shutil.rmtree(os.path.join(tree, ".slack-intel"), ignore_errors=True)
                 buckets = {}
                 for tool in tools:
                     buckets[tool] = f"sb-{run_id}-{n}-r{run}-{tool}".lower()[:63]

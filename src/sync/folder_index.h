@@ -2,12 +2,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sync/sorted_records.h"
 #include "util/atomic_file.h"
 #include "util/result.h"
 
@@ -43,24 +43,9 @@ struct FolderRecord {
 // Reads a folder index front to back while a walk visits folders in the same order (the byte
 // order of their paths). Only ever a hint: a missing or damaged file (logged) reads as empty
 // from the damage on, which costs reading folders again, never a missed file.
-class FolderIndexReader {
+class FolderIndexReader : public SortedRecordReader<FolderRecord> {
  public:
   explicit FolderIndexReader(const std::filesystem::path& path);
-
-  // The record for `path`. Paths must come in ascending byte order; records passed over were
-  // not asked for and count as dropped.
-  std::optional<FolderRecord> Find(std::string_view path);
-  // Records passed over so far, or with `to_end`, also those after the last path asked for.
-  uint64_t Dropped(bool to_end);
-
- private:
-  bool Advance();
-
-  std::filesystem::path path_;
-  std::ifstream in_;
-  std::optional<FolderRecord> current_;
-  std::string line_;
-  uint64_t dropped_ = 0;
 };
 
 // Writes a folder index in ascending path order through an AtomicFileWriter.

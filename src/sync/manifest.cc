@@ -1,9 +1,6 @@
 #include "sync/manifest.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <nlohmann/json.hpp>
 
 #include "aws/crypto.h"
 #include "sync/escaped_fields.h"
@@ -11,8 +8,7 @@
 namespace slack_intel::sync {
 namespace {
 
-constexpr std::string_view kFormat = "slack-intel sync manifest";
-constexpr int kVersion = 2;
+constexpr RecordFormat kFormat{"slack-intel sync manifest", 2, "files will be hashed again"};
 constexpr size_t kFields = 9;
 
 std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view line) {
@@ -36,19 +32,6 @@ std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view 
   return row;
 }
 
-bool HeaderOk(std::istream& in, const std::filesystem::path& path) {
-  std::string line;
-  if (!std::getline(in, line)) return false;
-  const auto header = nlohmann::json::parse(line, nullptr, false);
-  if (header.is_object() && header.value("format", "") == kFormat &&
-      header.value("version", 0) == kVersion) {
-    return true;
-  }
-  spdlog::warn("ignoring {}: not a version {} sync manifest (files will be hashed again)",
-               path.string(), kVersion);
-  return false;
-}
-
 }  // namespace
 
 std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
@@ -60,45 +43,8 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
   return cache_path / ".slack-intel" / "sync" / fmt::format("{}-{}.{}", bucket, id, suffix);
 }
 
-ManifestReader::ManifestReader(const std::filesystem::path& path) : path_(path), in_(path) {
-  if (!in_) return;  // the first run for this destination
-  if (HeaderOk(in_, path_)) Advance();
-  had_entries_ = current_.has_value();
-}
-
-bool ManifestReader::Advance() {
-  std::optional<std::string> previous;
-  if (current_) previous = std::move(current_->first);
-  current_.reset();
-  if (!std::getline(in_, line_)) return false;
-  auto row = ParseLine(line_);
-  if (!row || (previous && row->first <= *previous)) {
-    spdlog::warn("ignoring {} from a damaged line on (files will be hashed again)", path_.string());
-    in_.setstate(std::ios::eofbit);
-    return false;
-  }
-  current_ = std::move(row);
-  return true;
-}
-
-std::optional<ManifestEntry> ManifestReader::Find(std::string_view key) {
-  while (current_ && current_->first < key) {
-    ++dropped_;
-    Advance();
-  }
-  if (!current_ || current_->first != key) return std::nullopt;
-  ManifestEntry entry = std::move(current_->second);
-  Advance();
-  return entry;
-}
-
-uint64_t ManifestReader::Dropped(bool to_end) {
-  while (to_end && current_) {
-    ++dropped_;
-    Advance();
-  }
-  return dropped_;
-}
+ManifestReader::ManifestReader(const std::filesystem::path& path)
+    : SortedRecordReader(path, kFormat, &ParseLine) {}
 
 std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path& path,
                                                     size_t every) {
@@ -117,9 +63,7 @@ std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path&
 }
 
 Result<ManifestWriter> ManifestWriter::Open(const std::filesystem::path& path) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, AtomicFileWriter::Open(path));
-  SLACK_INTEL_RETURN_IF_ERROR(
-      file.Append(nlohmann::json{{"format", kFormat}, {"version", kVersion}}.dump() + "\n"));
+  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, OpenRecordFile(path, kFormat));
   return ManifestWriter(std::move(file));
 }
 

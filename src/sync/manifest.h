@@ -2,13 +2,13 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sync/local_files.h"
+#include "sync/sorted_records.h"
 #include "util/atomic_file.h"
 #include "util/result.h"
 
@@ -34,31 +34,13 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
 // Reads a manifest front to back while sync walks the keys in the same order, so it never
 // sits in memory whole. Only ever a hint: a missing, foreign or damaged file (logged) reads as
 // empty from the damage on, which costs re-hashing, never a wrong decision.
-class ManifestReader {
+class ManifestReader : public SortedRecordReader<ManifestEntry> {
  public:
   explicit ManifestReader(const std::filesystem::path& path);
-
-  // The entry recorded for `key`. Keys must come in ascending byte order; entries passed over
-  // were not asked for and count as dropped.
-  std::optional<ManifestEntry> Find(std::string_view key);
-  // Entries passed over so far, or with `to_end`, also those after the last key asked for.
-  uint64_t Dropped(bool to_end);
-  // Whether the manifest held any entry when opened: a file it lacks is new since then.
-  bool had_entries() const { return had_entries_; }
 
   // Every `every`-th key of the manifest at `path` (the `every`-th, the 2 x `every`-th, ...):
   // where a parallel listing can cut the key space. Empty without a manifest.
   static std::vector<std::string> SampleKeys(const std::filesystem::path& path, size_t every);
-
- private:
-  bool Advance();  // reads the next line into current_; false at the end or on damage
-
-  std::filesystem::path path_;
-  std::ifstream in_;
-  std::optional<std::pair<std::string, ManifestEntry>> current_;
-  std::string line_;
-  uint64_t dropped_ = 0;
-  bool had_entries_ = false;
 };
 
 // Writes a manifest in ascending key order through an AtomicFileWriter.

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "util/atomic_file.h"
+#include "util/result.h"
+
+namespace slack_intel::sync {
+
+// The shape of sync's state files (the manifest, the folder index): a JSON header line with
+// the format's name and version, then one tab-separated line per record, in ascending byte
+// order of its key (sync/escaped_fields.h). They are read front to back beside a walk in the
+// same order and written the same way, so none is ever in memory whole.
+struct RecordFormat {
+  std::string_view name;  // "slack-intel sync manifest"
+  int version = 1;
+  std::string_view consequence;  // of ignoring the file: "files will be hashed again"
+};
+
+// Whether `in` starts with `format`'s header (a foreign or older file is logged).
+bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
+                      const RecordFormat& format);
+void WarnDamagedRecords(const std::filesystem::path& path, const RecordFormat& format);
+// A new record file: its AtomicFileWriter, with the header written.
+Result<AtomicFileWriter> OpenRecordFile(const std::filesystem::path& path,
+                                        const RecordFormat& format);
+
+// A forward cursor over a record file. Only ever a hint: a missing or foreign file reads as
+// empty, and a line that is unreadable or out of order ends it there (logged).
+template <typename Record>
+class SortedRecordReader {
+ public:
+  // A line's key and record; nullopt if the line is unreadable.
+  using Parser = std::optional<std::pair<std::string, Record>> (*)(std::string_view line);
+
+  SortedRecordReader(const std::filesystem::path& path, const RecordFormat& format, Parser parse)
+      : path_(path), format_(format), parse_(parse), in_(path) {
+    if (in_ && ReadRecordHeader(in_, path_, format_)) Advance();
+    had_entries_ = current_.has_value();
+  }
+
+  // The record for `key`. Keys must come in ascending byte order; records passed over were
+  // not asked for and count as dropped.
+  std::optional<Record> Find(std::string_view key) {
+    while (current_ && current_->first < key) {
+      ++dropped_;
+      Advance();
+    }
+    if (!current_ || current_->first != key) return std::nullopt;
+    Record record = std::move(current_->second);
+    Advance();  // compares with current_->first, still intact
+    return record;
+  }
+  // Records passed over so far, or with `to_end`, also those after the last key asked for.
+  uint64_t Dropped(bool to_end) {
+    while (to_end && current_) {
+      ++dropped_;
+      Advance();
+    }
+    return dropped_;
+  }
+  // Whether the file held any record when opened.
+  bool had_entries() const { return had_entries_; }
+
+ private:
+  bool Advance() {
+    std::optional<std::string> previous;
+    if (current_) previous = std::move(current_->first);
+    current_.reset();
+    if (!std::getline(in_, line_)) return false;
+    auto row = parse_(line_);
+    if (!row || (previous && row->first <= *previous)) {
+      WarnDamagedRecords(path_, format_);
+      in_.setstate(std::ios::eofbit);
+      return false;
+    }
+    current_ = std::move(row);
+    return true;
+  }
+
+  std::filesystem::path path_;
+  RecordFormat format_;
+  Parser parse_;
+  std::ifstream in_;
+  std::optional<std::pair<std::string, Record>> current_;
+  std::string line_;
+  uint64_t dropped_ = 0;
+  bool had_entries_ = false;
+};
+
+}  // namespace slack_intel::sync
