@@ -256,7 +256,8 @@ Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
     int64_t thread;
   };
   std::vector<Seen> seen;
-  std::unordered_map<int64_t, std::string> latest_ts;  // reply ts -> its text, per thread max
+  // Per thread, its newest reply: ts as a number and as written (latest_reply keeps the text).
+  std::unordered_map<int64_t, std::pair<int64_t, std::string>> newest;
   int64_t without_ts = 0, outside = 0;
   for (ChannelIndex::DayFile& file : index->files) {
     SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<Parsed> parsed,
@@ -266,13 +267,17 @@ Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
       file.last = std::max(file.last, p.micros);
       outside += p.micros < window_.first || p.micros >= window_.second ? 1 : 0;
       seen.push_back({p.micros, seen.size(), p.kind, p.thread});
-      if (p.kind != kTop) latest_ts.try_emplace(p.micros, p.message.ts);
+      if (p.kind == kTop) continue;
+      auto& [micros, ts] = newest.try_emplace(p.thread, INT64_MIN, "").first->second;
+      if (p.micros > micros) {
+        micros = p.micros;
+        ts = p.message.ts;
+      }
     }
   }
   std::sort(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) {
     return a.micros != b.micros ? a.micros < b.micros : a.order < b.order;
   });
-  int64_t plain_replies = 0;
   std::unordered_map<int64_t, int64_t> plain;  // parent -> replies that are not broadcasts
   for (size_t i = 0; i < seen.size(); ++i) {
     const Seen& m = seen[i];
@@ -283,12 +288,17 @@ Result<std::shared_ptr<ExportSource::ChannelIndex>> ExportSource::Index(
     }
     ChannelIndex::Thread& thread = index->threads[m.thread];
     ++thread.replies;
-    if (m.micros > thread.latest) {
-      thread.latest = m.micros;
-      thread.latest_ts = latest_ts[m.micros];
-    }
+    thread.latest = std::max(thread.latest, m.micros);
     if (m.kind == kReply) ++plain[m.thread];
-    plain_replies += m.kind == kReply ? 1 : 0;
+  }
+  for (auto& [parent, thread] : index->threads) {
+    const auto& [micros, ts] = newest[parent];
+    if (micros == thread.latest) {
+      thread.latest_ts = ts;
+    } else {  // the newest was a second copy of another message, dropped: its ts rebuilt
+      thread.latest_ts =
+          fmt::format("{}.{:06}", thread.latest / 1'000'000, thread.latest % 1'000'000);
+    }
   }
   int64_t orphans = 0;
   for (const auto& [parent, count] : plain) orphans += index->IsTop(parent) ? 0 : count;
