@@ -73,7 +73,8 @@ class ExportSource : public slack::SlackSource {
                                                       const std::string& oldest,
                                                       const std::string& latest) override;
   const slack::SlackCallStats& stats() const override { return stats_; }
-  int ConcurrentChannels() const override { return 4; }  // memory grows with each
+  // Each channel read at once holds its index and a day's files.
+  int ConcurrentChannels() const override { return 4; }
 
  private:
   struct ChannelIndex;

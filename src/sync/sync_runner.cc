@@ -65,24 +65,24 @@ class TransferSlot {
   std::counting_semaphore<>& slots_;
 };
 
-// One key of the merge of the two sides, and what this run does with it.
-struct Item {
-  ActionKind kind = ActionKind::kSkip;
-  bool ignored = false;  // on one side only, and nothing is to happen to it
-  std::optional<LocalFile> local;
-  std::optional<s3::ObjectSummary> remote;
-  std::optional<ManifestEntry> recorded;    // the manifest's, from the last run
-  std::optional<ManifestEntry> entry;       // the manifest's, after this run
-  std::shared_ptr<struct EarlyLook> early;  // what the walk learnt before the merge came
-  const std::string& key() const { return local ? local->key : remote->key; }
-};
-
 // What the walk learnt of a changed file before the merge reached its key.
 struct EarlyLook {
   std::string md5_hex;                 // the content MD5, if the walk read it
   bool uploading = false;              // its upload started (an early upload)
   bool done = false;                   // ... and ended
   std::optional<ManifestEntry> entry;  // the uploaded version, if it went up
+};
+
+// One key of the merge of the two sides, and what this run does with it.
+struct Item {
+  ActionKind kind = ActionKind::kSkip;
+  bool ignored = false;  // on one side only, and nothing is to happen to it
+  std::optional<LocalFile> local;
+  std::optional<s3::ObjectSummary> remote;
+  std::optional<ManifestEntry> recorded;  // the manifest's, from the last run
+  std::optional<ManifestEntry> entry;     // the manifest's, after this run
+  std::shared_ptr<EarlyLook> early;       // what the walk learnt before the merge came
+  const std::string& key() const { return local ? local->key : remote->key; }
 };
 
 // One run of RunSync; the members are what its workers share.
