@@ -107,9 +107,10 @@ ObjectHead HeadFromResponse(const http::Response& response) {
   return head;
 }
 
-Result<pugi::xml_document> ParseXml(const std::string& body, const std::string& what) {
+// Parses `body` in place (no copy of a listing page); the document points into it.
+Result<pugi::xml_document> ParseXml(std::string& body, const std::string& what) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) {
+  if (!doc.load_buffer_inplace(body.data(), body.size())) {
     return Status::Corruption(fmt::format("{}: reply is not XML", what));
   }
   return doc;

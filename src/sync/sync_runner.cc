@@ -48,9 +48,10 @@ void SetMtime(const std::filesystem::path& path, const std::string& iso_time) {
   ::utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
-// How far the walk may run ahead of the merge (about 100 bytes a file): far enough that the
-// walk of a big cache meets changed files long before the listing reaches them.
-constexpr size_t kWalkAheadFiles = 65536;
+// How far the walk may run ahead of the merge (about 100 bytes a file, twice: queued, and
+// taken by the merge): far enough that the walk of a big cache meets changed files long before
+// the listing reaches them.
+constexpr size_t kWalkAheadFiles = 32768;
 
 // Holds one of --concurrency transfer slots, which the merge's workers and the early uploads
 // share.
@@ -84,6 +85,13 @@ struct Item {
   std::shared_ptr<EarlyLook> early;       // what the walk learnt before the merge came
   const std::string& key() const { return local ? local->key : remote->key; }
 };
+
+// This file version was last seen as exactly this object: settled without any I/O.
+bool KnownSame(const Item& item) {
+  const std::optional<ManifestEntry>& known = item.recorded;
+  return known && known->stamp == item.local->stamp && !known->md5_hex.empty() &&
+         !item.remote->etag.empty() && known->remote_etag == item.remote->etag;
+}
 
 // One run of RunSync; the members are what its workers share.
 class SyncRun {
@@ -170,7 +178,9 @@ class SyncRun {
   std::condition_variable early_changed_;
   std::deque<std::pair<LocalFile, std::shared_ptr<EarlyLook>>> early_queue_;
   std::map<std::string, std::shared_ptr<EarlyLook>> early_;  // until the merge takes them
+  bool early_enabled_ = false;                               // set before the walk starts
   bool early_closed_ = false;
+  size_t early_idle_ = 0;  // uploaders waiting for work
   std::vector<std::thread> early_uploaders_;
   // The merge: both sides stream in key order, with the manifest beside them.
   std::unique_ptr<WalkAhead> walk_;  // after what its callback uses: stopped first
@@ -201,13 +211,12 @@ Status SyncRun::FillLocal() {
 void SyncRun::StartEarlyUploads() {
   if (!push() || s_.dry_run || s_.compare != CompareMode::kContent) return;
   early_recorded_ = std::make_unique<ManifestReader>(manifest_path_);
-  if (!early_recorded_->had_entries()) return;  // no manifest: everything looks new
-  for (int i = 0; i < std::max(s_.concurrency, 1); ++i)
-    early_uploaders_.emplace_back([this] { EarlyUploader(); });
+  // No manifest: everything looks new. Uploader threads start as work comes (ConsiderEarly).
+  early_enabled_ = early_recorded_->had_entries();
 }
 
 void SyncRun::ConsiderEarly(const LocalFile& file) {
-  if (early_uploaders_.empty() || !s_.filter.Includes(file.key)) return;
+  if (!early_enabled_ || !s_.filter.Includes(file.key)) return;
   const std::optional<ManifestEntry> recorded = early_recorded_->Find(file.key);
   if (recorded && (recorded->stamp == file.stamp || recorded->md5_hex.empty())) return;
   const uint64_t size = file.stamp.size_bytes;
@@ -224,13 +233,20 @@ void SyncRun::ConsiderEarly(const LocalFile& file) {
     // Touched only: not uploaded, but the merge need not read it again.
     early->uploading = early->md5_hex != recorded->md5_hex;
   }
-  std::lock_guard lock(early_mutex_);
-  early_.emplace(file.key, early);
-  if (!early->uploading && recorded) return;
-  early->uploading = true;
-  Planned(size);
-  early_queue_.emplace_back(file, early);
+  bool more_uploaders = false;
+  {
+    std::lock_guard lock(early_mutex_);
+    early_.emplace(file.key, early);
+    if (!early->uploading && recorded) return;
+    early->uploading = true;
+    Planned(size);
+    early_queue_.emplace_back(file, early);
+    more_uploaders = early_queue_.size() > early_idle_ &&
+                     early_uploaders_.size() < static_cast<size_t>(std::max(s_.concurrency, 1));
+  }
   early_changed_.notify_all();
+  // Only this thread adds uploaders, and the merge joins them after this thread ended.
+  if (more_uploaders) early_uploaders_.emplace_back([this] { EarlyUploader(); });
 }
 
 void SyncRun::EarlyUploader() {
@@ -239,7 +255,9 @@ void SyncRun::EarlyUploader() {
     std::pair<LocalFile, std::shared_ptr<EarlyLook>> job;
     {
       std::unique_lock lock(early_mutex_);
+      ++early_idle_;
       early_changed_.wait(lock, [&] { return early_closed_ || !early_queue_.empty(); });
+      --early_idle_;
       if (early_queue_.empty()) return;
       job = std::move(early_queue_.front());
       early_queue_.pop_front();
@@ -312,7 +330,7 @@ Result<bool> SyncRun::NextItem(Item& item) {
     SLACK_INTEL_RETURN_IF_ERROR(FillRemote());
   }
   item.recorded = recorded_->Find(item.key());
-  if (item.local && !early_uploaders_.empty()) item.early = TakeEarly(item.local->key);
+  if (item.local && early_enabled_) item.early = TakeEarly(item.local->key);
   const bool uploading = item.early && item.early->uploading;
   if (item.local && push() && !uploading && item.local->key.ends_with(".parquet")) {
     // A version the manifest knows was complete when it was last synced.
@@ -344,6 +362,7 @@ void SyncRun::Plan(Item& item) {
   const bool destination = push() ? item.remote.has_value() : item.local.has_value();
   if (source && destination) {
     item.kind = Judge(*item.local, *item.remote, {s_.direction, s_.compare, s_.delete_removed});
+    if (item.kind == ActionKind::kCompare && KnownSame(item)) item.kind = ActionKind::kSkip;
   } else if (source) {
     item.kind = ActionKind::kTransfer;
   } else {
@@ -445,10 +464,6 @@ Result<bool> SyncRun::SameContent(s3::Client& client, Item& item) {
   const LocalFile& file = *item.local;
   const s3::ObjectSummary& remote = *item.remote;
   const std::optional<ManifestEntry>& known = item.recorded;
-  if (known && known->stamp == file.stamp && !known->md5_hex.empty() && !remote.etag.empty() &&
-      known->remote_etag == remote.etag) {
-    return true;  // this file version was last seen as exactly this object: no I/O at all
-  }
   const bool remote_is_multipart = remote.etag.find('-') != std::string::npos;
   SLACK_INTEL_ASSIGN_OR_RETURN(LocalDigest digest, Digest(item, remote_is_multipart));
   const std::string known_md5 = known ? known->md5_hex : "";
@@ -615,6 +630,11 @@ Result<SyncSummary> SyncRun::Run() {
           fmt::format("cannot create {}: {}", s_.cache_path.string(), error.message()));
     }
   }
+  // The listing runs on its own connections while the cache is walked. It goes first: the
+  // server's answer is what a small sync waits for longest.
+  listing_ = std::make_unique<RemoteListing>(
+      options_, s_.bucket, s_.prefix,
+      ManifestReader::SampleKeys(manifest_path_, s_.listing_range_keys), s_.concurrency);
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
     // The folder index is the cache's, shared by every destination (the walk is the same).
     const FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
@@ -641,10 +661,6 @@ Result<SyncSummary> SyncRun::Run() {
       spdlog::warn("{} (the next run will hash files again)", manifest.status().message());
     }
   }
-  // The listing runs on its own connections while this thread walks the cache.
-  listing_ = std::make_unique<RemoteListing>(
-      options_, s_.bucket, s_.prefix,
-      ManifestReader::SampleKeys(manifest_path_, s_.listing_range_keys), s_.concurrency);
   recorded_ = std::make_unique<ManifestReader>(manifest_path_);
   SLACK_INTEL_RETURN_IF_ERROR(FillLocal());
   SLACK_INTEL_RETURN_IF_ERROR(FillRemote());

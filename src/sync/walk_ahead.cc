@@ -2,8 +2,15 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 namespace slack_intel::sync {
+namespace {
+
+// Files cross between the threads in batches: one lock and one wake-up per batch, not per file.
+constexpr size_t kBatchFiles = 64;
+
+}  // namespace
 
 WalkAhead::WalkAhead(std::unique_ptr<LocalWalker> walker, size_t ahead,
                      std::function<void(const LocalFile*)> on_file)
@@ -22,32 +29,37 @@ WalkAhead::~WalkAhead() {
 }
 
 void WalkAhead::Walk() {
+  std::vector<LocalFile> batch;
   while (true) {
     auto file = walker_->Next();
     if (file.ok() && on_file_) on_file_(*file ? &**file : nullptr);
+    const bool end = !file.ok() || !*file;
+    if (!end) batch.push_back(std::move(**file));
+    if (!end && batch.size() < kBatchFiles) continue;
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return stop_ || files_.size() < ahead_; });
     if (stop_) return;
-    if (!file.ok() || !*file) {
-      end_ = file.ok() ? Status::OK() : file.status();
-      changed_.notify_all();
-      return;
-    }
-    files_.push_back(std::move(**file));
+    for (LocalFile& f : batch) files_.push_back(std::move(f));
+    batch.clear();
+    if (end) end_ = file.ok() ? Status::OK() : file.status();
     changed_.notify_all();
+    if (end) return;
   }
 }
 
 Result<std::optional<LocalFile>> WalkAhead::Next() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !files_.empty() || end_.has_value(); });
-  if (files_.empty()) {
+  if (taken_.empty()) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !files_.empty() || end_.has_value(); });
+    taken_.swap(files_);
+    changed_.notify_all();
+  }
+  if (taken_.empty()) {
     if (!end_->ok()) return *end_;
     return std::optional<LocalFile>();
   }
-  std::optional<LocalFile> file(std::move(files_.front()));
-  files_.pop_front();
-  changed_.notify_all();
+  std::optional<LocalFile> file(std::move(taken_.front()));
+  taken_.pop_front();
   return file;
 }
 

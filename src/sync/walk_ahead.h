@@ -14,7 +14,8 @@
 
 namespace slack_intel::sync {
 
-// Runs a LocalWalker on its own thread, up to `ahead` files ahead of the reader: the cache's
+// Runs a LocalWalker on its own thread, queueing up to `ahead` files (the reader takes the
+// whole queue at once, so up to twice that are in memory) ahead of the reader: the cache's
 // walk does not wait for the listing the merge also waits on, and `on_file` (called on the
 // walk thread, in key order, then with nullptr at the end of a walk without error) can act on
 // a file long before the merge reaches it.
@@ -37,8 +38,9 @@ class WalkAhead {
   std::function<void(const LocalFile*)> on_file_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<LocalFile> files_;
-  std::optional<Status> end_;  // OK at the end of the walk, or its error
+  std::deque<LocalFile> files_;  // handed over, not yet taken
+  std::deque<LocalFile> taken_;  // the reader's, without the lock
+  std::optional<Status> end_;    // OK at the end of the walk, or its error
   bool stop_ = false;
   std::thread thread_;  // last: starts once the rest is ready
 };

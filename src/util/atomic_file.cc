@@ -14,7 +14,7 @@
 namespace slack_intel {
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
+constexpr size_t kBufferBytes = 64 << 10;
 
 }  // namespace
 
@@ -76,6 +76,7 @@ Status AtomicFileWriter::Flush() {
 
 Status AtomicFileWriter::Append(std::string_view bytes) {
   if (fd_ < 0) return Status::IOError(fmt::format("cannot write {}: closed", path_.string()));
+  if (buffer_.capacity() < kBufferBytes) buffer_.reserve(kBufferBytes);  // once, not by doubling
   buffer_.append(bytes);
   return buffer_.size() >= kBufferBytes ? Flush() : Status::OK();
 }

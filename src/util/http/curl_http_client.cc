@@ -12,6 +12,8 @@
 namespace slack_intel::http {
 namespace {
 
+constexpr size_t kBodyReserveBytes = 1 << 20;
+
 void GlobalInitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -71,6 +73,9 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     }
     return n;
   }
+  // One allocation up front: a growing string copies itself into fresh pages at every
+  // doubling, and a listing page is ~300 KB. Untouched capacity costs nothing.
+  if (t->response->body.empty()) t->response->body.reserve(std::max(n, kBodyReserveBytes));
   t->response->body.append(data, n);
   return n;
 }
