@@ -11,11 +11,9 @@
 #include "sync/local_walker.h"
 
 namespace slack_intel::sync {
-namespace {
-
-bool HiddenName(std::string_view name) { return name.starts_with(".") || name.ends_with(".tmp"); }
-
-}  // namespace
+bool SkippedName(std::string_view name) {
+  return name.starts_with(".") || name.ends_with(".tmp");  // also "." and ".."
+}
 
 FileStamp FileStampOf(const struct stat& st) {
   return {static_cast<uint64_t>(st.st_size),
@@ -59,7 +57,7 @@ Result<std::string> CacheRelativePathForKey(std::string_view key) {
         key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
     if (segment.empty() || segment == "." || segment == "..")
       return refuse("an empty, '.' or '..' path segment");
-    if (HiddenName(segment)) return refuse("a hidden or temporary name, which sync never writes");
+    if (SkippedName(segment)) return refuse("a hidden or temporary name, which sync never writes");
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }

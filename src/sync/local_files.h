@@ -44,6 +44,10 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
 // state: absolute, with backslashes, with "", "." or ".." segments, hidden or temporary names.
 Result<std::string> CacheRelativePathForKey(std::string_view key);
 
+// Names sync never takes on either side: hidden (".slack-intel", ".x.tmp") and temporary
+// ("*.tmp") files and folders.
+bool SkippedName(std::string_view name);
+
 FileStamp FileStampOf(const struct stat& st);
 
 // The file's stamp (lstat). Errors: kIOError, kNotFound.

@@ -15,14 +15,6 @@
 #include "sync/folder_index.h"
 
 namespace slack_intel::sync {
-namespace {
-
-bool Skipped(std::string_view name) {
-  return name.starts_with(".") || name.ends_with(".tmp");  // ".", "..", hidden, temporary
-}
-
-}  // namespace
-
 // A depth-first walk of one folder that yields files in the byte order of their keys: a
 // folder "a" sorts as "a/", so "a-b" (0x2D) comes before everything in "a/" (0x2F) and "a0"
 // after, exactly as S3 lists "a-b", "a/x", "a0". Folders are visited in the byte order of
@@ -189,7 +181,7 @@ class LocalWalker::SortedTree {
         const auto* d = reinterpret_cast<const struct dirent64*>(buffer + offset);
         offset += d->d_reclen;
         const std::string_view name = d->d_name;
-        if (Skipped(name) || d->d_type == DT_LNK) continue;  // links could lead outside
+        if (SkippedName(name) || d->d_type == DT_LNK) continue;  // links could lead outside
         if (top && skip_raw_folder_ && name == "raw" && d->d_type == DT_DIR) continue;
         bool is_folder = d->d_type == DT_DIR;
         if (d->d_type == DT_UNKNOWN) {  // some filesystems do not say
