@@ -25,7 +25,11 @@ Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::
     for (s3::ObjectSummary& o : page.objects) {
       o.key = o.key.substr(std::min(o.key.size(), prefix.size()));
       if (until && o.key > *until) return objects;  // the next range's
+      const bool cut = until && o.key == *until;
       objects.push_back(std::move(o));
+      // The range's last key: nothing of it can follow, so no page of the next range is read
+      // (a range that lost its last key still reads one page past it).
+      if (cut) return objects;
     }
     if (!page.is_truncated) return objects;
     token = page.next_continuation_token;

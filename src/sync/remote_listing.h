@@ -15,8 +15,8 @@ namespace slack_intel::sync {
 // ascending order, with memory bounded by a few ranges rather than the bucket.
 // Big listings go in parallel: `split_keys` (sorted, relative; last run's manifest is a good
 // guess) cut the key space into ranges, each listed on its own connection from its start key
-// (ListObjectsV2 start-after) until it passes the next range's. Workers stay at most a few
-// ranges ahead of the reader, and the result is the same as one sequential listing.
+// (ListObjectsV2 start-after) until its last key (or, if that is gone, a key past it). Workers stay
+// at most a few ranges ahead of the reader, and the result is the same as one sequential listing.
 class RemoteListing {
  public:
   RemoteListing(const s3::ClientOptions& options, std::string bucket, std::string prefix,
