@@ -202,10 +202,12 @@ Status RunSync(const SyncOptions& options) {
                                      {"elapsed_seconds", summary->elapsed_seconds}};
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
   } else if (!quiet) {
-    fmt::print("{}{} {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.1f} s\n",
+    // A no-op takes tens of milliseconds: "in 0.0 s" would say nothing.
+    const int digits = summary->elapsed_seconds < 1 ? 2 : 1;
+    fmt::print("{}{} {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.{}f} s\n",
                options.dry_run ? "(dryrun) " : "", options.pull ? "downloaded" : "uploaded",
                summary->transferred, summary->bytes_transferred, summary->skipped, summary->deleted,
-               summary->failed, summary->elapsed_seconds);
+               summary->failed, summary->elapsed_seconds, digits);
   }
   std::fflush(stdout);
   if (summary->failed > 0) {
