@@ -1,9 +1,9 @@
 // peak_rss FILE COMMAND [ARGS...]: runs COMMAND, writes its peak RSS in KiB to FILE and exits
-// as it did (128 + N for a signal). What /usr/bin/time -f %M does, linked statically so that
-// it adds ~1 ms to a measured run instead of ~6: at 60 ms a run, that is the error.
+// as it did (128 + N for a signal). What /usr/bin/time -f %M does, but static and with vfork,
+// so it adds ~3 ms to a measured run instead of ~6: at 60 ms a run, that is the error.
 //
 // A child forked straight from Python would start with Python's RSS as its ru_maxrss (Linux
-// carries the high-water mark across exec); forked from here it starts from ~1 MB.
+// carries the high-water mark across exec); started from here it starts from ~1 MB.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
