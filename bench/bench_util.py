@@ -24,8 +24,9 @@ def run_measured(cmd, env, out_path, timeout_s):
     The tool runs under bench/peak_rss (built in build/bench; /usr/bin/time -f %M if it is
     not), which starts it from a ~1 MB process: a child forked straight from this Python would
     start with Python's RSS as its ru_maxrss (Linux carries the pre-exec high-water mark across
-    exec). peak_rss adds ~3 ms to the wall time, /usr/bin/time ~6. CPU is the user+sys of the
-    whole subtree from os.wait4 (the wrapper's share is under 1 ms)."""
+    exec). peak_rss also reports the tool's own CPU (user+sys of its whole subtree) and wall
+    time, which leave out the wrapper's start and exit (~3 ms of each). Under /usr/bin/time,
+    they are taken around the wrapper: os.wait4's CPU and the wall time seen from here."""
     rss_path = out_path + ".rusage"
     wrapper = [PEAK_RSS, rss_path] if os.access(PEAK_RSS, os.X_OK) else \
         ["/usr/bin/time", "-o", rss_path, "-f", "%M"]
@@ -45,8 +46,12 @@ def run_measured(cmd, env, out_path, timeout_s):
         wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     rss_mb = float("nan")
+    cpu = rusage.ru_utime + rusage.ru_stime
     with open(rss_path) as f:
         for line in f:  # "Command exited with non-zero status N" may come first
+            fields = line.split()
             if line.strip().isdigit():
                 rss_mb = int(line) / 1024
-    return (proc.returncode, wall, rusage.ru_utime + rusage.ru_stime, rss_mb)
+            elif len(fields) == 4 and fields[0] == "cpu" and fields[2] == "wall":
+                cpu, wall = float(fields[1]), float(fields[3])
+    return (proc.returncode, wall, cpu, rss_mb)

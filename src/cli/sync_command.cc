@@ -16,6 +16,7 @@
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
 #include "sync/sync_runner.h"
+#include "util/heap_tuning.h"
 #include "util/redact.h"
 
 namespace slack_intel::cli {
@@ -104,6 +105,8 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
 }
 
 Status RunSync(const SyncOptions& options) {
+  // A small sync spends a fifth of its CPU on page faults here (docs/BENCHMARKS.md).
+  TuneHeapForShortRuns();
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
   std::error_code error;
   if (!options.pull && !std::filesystem::is_directory(options.cache_path, error)) {

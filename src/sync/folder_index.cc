@@ -44,23 +44,20 @@ FolderStamp FolderStampOf(const struct stat& st) {
 FolderIndexReader::FolderIndexReader(const std::filesystem::path& path)
     : SortedRecordReader(path, kFormat, &ParseLine) {}
 
-Result<FolderIndexWriter> FolderIndexWriter::Open(const std::filesystem::path& path) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, OpenRecordFile(path, kFormat));
-  return FolderIndexWriter(std::move(file));
-}
+FolderIndexWriter::FolderIndexWriter(const std::filesystem::path& path) : file_(path, kFormat) {}
 
-Status FolderIndexWriter::Add(const FolderRecord& r) {
-  line_.clear();
-  AppendEscaped(line_, r.path);
-  fmt::format_to(std::back_inserter(line_), "\t{}\t{}\t{}", r.stamp.mtime_ns, r.stamp.ctime_ns,
-                 r.stamp.inode);
-  for (const FolderEntry& entry : r.entries) {
-    line_ += '\t';
-    AppendEscaped(line_, entry.name);
-    if (entry.is_folder) line_ += '/';
-  }
-  line_ += '\n';
-  return file_.Append(line_);
+Status FolderIndexWriter::Add(bool unchanged, const FolderRecord& r) {
+  return file_.Add(unchanged, [&](std::string& line) {
+    AppendEscaped(line, r.path);
+    fmt::format_to(std::back_inserter(line), "\t{}\t{}\t{}", r.stamp.mtime_ns, r.stamp.ctime_ns,
+                   r.stamp.inode);
+    for (const FolderEntry& entry : r.entries) {
+      line += '\t';
+      AppendEscaped(line, entry.name);
+      if (entry.is_folder) line += '/';
+    }
+    line += '\n';
+  });
 }
 
 }  // namespace slack_intel::sync

@@ -48,17 +48,19 @@ class FolderIndexReader : public SortedRecordReader<FolderRecord> {
   explicit FolderIndexReader(const std::filesystem::path& path);
 };
 
-// Writes a folder index in ascending path order through an AtomicFileWriter.
+// Writes a folder index in ascending path order, only from its first change on
+// (RecordFileWriter).
 class FolderIndexWriter {
  public:
-  static Result<FolderIndexWriter> Open(const std::filesystem::path& path);
-  Status Add(const FolderRecord& record);
+  explicit FolderIndexWriter(const std::filesystem::path& path);
+  // `unchanged`: the record the index holds for its folder, read back in order.
+  Status Add(bool unchanged, const FolderRecord& record);
+  Status Diverge() { return file_.Diverge(); }  // a folder removed
+  bool changed() const { return file_.changed(); }
   Status Commit() { return file_.Commit(); }  // otherwise dropping the writer discards it
 
  private:
-  explicit FolderIndexWriter(AtomicFileWriter file) : file_(std::move(file)) {}
-  AtomicFileWriter file_;
-  std::string line_;
+  RecordFileWriter file_;
 };
 
 }  // namespace slack_intel::sync

@@ -32,10 +32,7 @@ class LocalWalker::SortedTree {
   void UseIndex(const std::filesystem::path& index_path, bool update, int64_t trust_before_ns) {
     reader_.emplace(index_path);
     trust_before_ns_ = trust_before_ns;
-    if (!update) return;
-    if (auto writer = FolderIndexWriter::Open(index_path); writer.ok()) {
-      writer_.emplace(std::move(*writer));
-    }  // a read-only cache still walks; it reads every folder next time too
+    if (update) writer_.emplace(index_path);
   }
 
   Status Start() {
@@ -133,8 +130,12 @@ class LocalWalker::SortedTree {
     const int fd =
         ::openat(base_fd, path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-      if (errno == ENOENT) return Status::OK();
-      return Error("list", Display(""));
+      if (errno != ENOENT) return Error("list", Display(""));
+      // Removed since it was stat'ed: its record, if the index had one, is dropped.
+      if (recorded && writer_) {
+        if (Status written = writer_->Diverge(); !written.ok()) IndexFailed(written);
+      }
+      return Status::OK();
     }
     ++folders_read_;
     stack_.push_back(Level{fd, fd, key_.size(), {}, 0, key_.size()});  // owns fd from here on
@@ -147,25 +148,28 @@ class LocalWalker::SortedTree {
   Status Record(const FolderStamp& stamp, const std::optional<FolderRecord>& recorded) {
     if (!writer_) return Status::OK();
     std::optional<FolderRecord> record;
-    if (stamp.mtime_ns < trust_before_ns_ && stamp.ctime_ns < trust_before_ns_) {
+    if (stamp.mtime_ns < trust_before_ns_ && stamp.ctime_ns < trust_before_ns_)
       record = FolderRecord{key_, stamp, stack_.back().entries};
-      if (Status added = writer_->Add(*record); !added.ok()) {
-        spdlog::warn("{} (folders will be read again)", added.message());
-        writer_.reset();
-        return Status::OK();
-      }
-    }
-    if (record != recorded) index_changed_ = true;
+    // A folder the index held and the walk passed over (removed) changes it too.
+    Status written =
+        reader_->Dropped(false) > 0 || record != recorded ? writer_->Diverge() : Status::OK();
+    if (written.ok() && record) written = writer_->Add(record == recorded, *record);
+    if (!written.ok()) IndexFailed(written);  // a read-only cache still walks
     return Status::OK();
   }
 
   // At the end of the walk: the new index replaces the old one if they differ.
   void FinishIndex() {
-    if (writer_ && (index_changed_ || reader_->Dropped(true) > 0)) {
-      if (Status saved = writer_->Commit(); !saved.ok()) {
-        spdlog::warn("{} (folders will be read again)", saved.message());
-      }
+    if (writer_ && reader_->Dropped(true) > 0) {
+      if (Status written = writer_->Diverge(); !written.ok()) IndexFailed(written);
     }
+    if (writer_ && writer_->changed()) {
+      if (Status saved = writer_->Commit(); !saved.ok()) IndexFailed(saved);
+    }
+    writer_.reset();
+  }
+  void IndexFailed(const Status& status) {
+    spdlog::warn("{} (folders will be read again)", status.message());
     writer_.reset();
   }
 
@@ -218,7 +222,6 @@ class LocalWalker::SortedTree {
   std::optional<FolderIndexReader> reader_;
   std::optional<FolderIndexWriter> writer_;
   int64_t trust_before_ns_ = 0;
-  bool index_changed_ = false;
   uint64_t folders_read_ = 0, folders_reused_ = 0;
 };
 

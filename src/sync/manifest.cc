@@ -62,23 +62,20 @@ std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path&
   return keys;
 }
 
-Result<ManifestWriter> ManifestWriter::Open(const std::filesystem::path& path) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(AtomicFileWriter file, OpenRecordFile(path, kFormat));
-  return ManifestWriter(std::move(file));
-}
+ManifestWriter::ManifestWriter(const std::filesystem::path& path) : file_(path, kFormat) {}
 
-Status ManifestWriter::Add(std::string_view key, const ManifestEntry& e) {
-  line_.clear();
-  AppendEscaped(line_, key);
-  fmt::format_to(std::back_inserter(line_), "\t{}\t{}\t{}\t{}\t", e.stamp.size_bytes,
-                 e.stamp.mtime_ns, e.stamp.ctime_ns, e.stamp.inode);
-  AppendEscaped(line_, e.md5_hex);
-  line_ += '\t';
-  AppendEscaped(line_, e.multipart_etag);
-  fmt::format_to(std::back_inserter(line_), "\t{}\t", e.part_size);
-  AppendEscaped(line_, e.remote_etag);
-  line_ += '\n';
-  return file_.Append(line_);
+Status ManifestWriter::Add(bool unchanged, std::string_view key, const ManifestEntry& e) {
+  return file_.Add(unchanged, [&](std::string& line) {
+    AppendEscaped(line, key);
+    fmt::format_to(std::back_inserter(line), "\t{}\t{}\t{}\t{}\t", e.stamp.size_bytes,
+                   e.stamp.mtime_ns, e.stamp.ctime_ns, e.stamp.inode);
+    AppendEscaped(line, e.md5_hex);
+    line += '\t';
+    AppendEscaped(line, e.multipart_etag);
+    fmt::format_to(std::back_inserter(line), "\t{}\t", e.part_size);
+    AppendEscaped(line, e.remote_etag);
+    line += '\n';
+  });
 }
 
 }  // namespace slack_intel::sync

@@ -43,17 +43,18 @@ class ManifestReader : public SortedRecordReader<ManifestEntry> {
   static std::vector<std::string> SampleKeys(const std::filesystem::path& path, size_t every);
 };
 
-// Writes a manifest in ascending key order through an AtomicFileWriter.
+// Writes a manifest in ascending key order, only from its first change on (RecordFileWriter).
 class ManifestWriter {
  public:
-  static Result<ManifestWriter> Open(const std::filesystem::path& path);
-  Status Add(std::string_view key, const ManifestEntry& entry);
+  explicit ManifestWriter(const std::filesystem::path& path);
+  // `unchanged`: the entry the manifest holds for `key`, read back in order.
+  Status Add(bool unchanged, std::string_view key, const ManifestEntry& entry);
+  Status Diverge() { return file_.Diverge(); }  // an entry removed
+  bool changed() const { return file_.changed(); }
   Status Commit() { return file_.Commit(); }  // otherwise dropping the writer discards it
 
  private:
-  explicit ManifestWriter(AtomicFileWriter file) : file_(std::move(file)) {}
-  AtomicFileWriter file_;
-  std::string line_;
+  RecordFileWriter file_;
 };
 
 }  // namespace slack_intel::sync

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/thread_name.h"
+
 namespace slack_intel::sync {
 namespace {
 
@@ -52,7 +54,11 @@ RemoteListing::RemoteListing(const s3::ClientOptions& options, std::string bucke
     ranges_.push_back({key, std::nullopt, std::nullopt});
   }
   const size_t workers = std::min<size_t>(std::max(concurrency, 1), ranges_.size());
-  for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
+  for (size_t i = 0; i < workers; ++i)
+    workers_.emplace_back([this] {
+      NameThisThread("si-list");
+      Work();
+    });
 }
 
 RemoteListing::~RemoteListing() {

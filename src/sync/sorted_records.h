@@ -27,7 +27,8 @@ struct RecordFormat {
 bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
                       const RecordFormat& format);
 void WarnDamagedRecords(const std::filesystem::path& path, const RecordFormat& format);
-// A new record file: its AtomicFileWriter, with the header written.
+// A new record file: its AtomicFileWriter, with the header written. Not flushed to disk on
+// Commit: a record file is a hint, and a damaged one reads as one that ends early.
 Result<AtomicFileWriter> OpenRecordFile(const std::filesystem::path& path,
                                         const RecordFormat& format);
 
@@ -92,6 +93,45 @@ class SortedRecordReader {
   std::string line_;
   uint64_t dropped_ = 0;
   bool had_entries_ = false;
+};
+
+// Writes the next version of a record file while the current one is read in the same order,
+// and only from where the two differ: records the caller marks unchanged are counted, not
+// written, until the first change, when the current file's lines up to there are copied over.
+// A run that changes nothing creates no file, and Commit() leaves the current one alone.
+class RecordFileWriter {
+ public:
+  RecordFileWriter(std::filesystem::path path, const RecordFormat& format)
+      : path_(std::move(path)), format_(format) {}
+
+  // Appends the next record. `unchanged`: it is the current file's next record as it stands
+  // (nothing passed over since the last one); its line is then made (format(std::string&))
+  // only if something before it changed. Errors: those of Diverge().
+  template <typename Format>
+  Status Add(bool unchanged, Format format) {
+    if (unchanged && !file_) {
+      ++kept_;
+      return Status::OK();
+    }
+    SLACK_INTEL_RETURN_IF_ERROR(Diverge());
+    line_.clear();
+    format(line_);
+    return file_->Append(line_);
+  }
+  // A change that writes no record (one removed): the new version is written from here on.
+  // Errors: kIOError when the new file cannot be created or the current one read back.
+  Status Diverge();
+  bool changed() const { return file_.has_value(); }
+  // Replaces the file with the new version if anything changed; a writer dropped before
+  // Commit() leaves the current file alone.
+  Status Commit() { return file_ ? file_->Commit() : Status::OK(); }
+
+ private:
+  std::filesystem::path path_;
+  RecordFormat format_;
+  std::optional<AtomicFileWriter> file_;  // from the first change on
+  uint64_t kept_ = 0;                     // leading records of the current file, unchanged
+  std::string line_;
 };
 
 }  // namespace slack_intel::sync

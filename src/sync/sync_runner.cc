@@ -28,6 +28,7 @@
 #include "sync/walk_ahead.h"
 #include "util/atomic_file.h"
 #include "util/parallel_for.h"
+#include "util/thread_name.h"
 #include "util/time_format.h"
 
 namespace slack_intel::sync {
@@ -138,8 +139,10 @@ class SyncRun {
   void StopEarlyUploads();
   Result<bool> NextItem(Item& item);
   void Plan(Item& item);
+  void AwaitEarly(Item& item);
   void Settle(s3::Client& client, Item& item);
-  Status Record(const std::vector<Item>& window);
+  void Record(const std::vector<Item>& window);
+  void ManifestFailed(const Status& status);
   Result<LocalDigest> Digest(const Item& item, bool with_multipart_etag);
   Result<bool> SameContent(s3::Client& client, Item& item);
   Status CheckDeletes() const;
@@ -175,7 +178,8 @@ class SyncRun {
   // Early uploads: push, --compare content, not a dry run (StartEarlyUploads).
   std::unique_ptr<ManifestReader> early_recorded_;  // the walk thread's cursor
   std::mutex early_mutex_;
-  std::condition_variable early_changed_;
+  std::condition_variable early_queued_;  // uploaders wait for work (or the end)
+  std::condition_variable early_done_;    // the merge waits for an upload to end
   std::deque<std::pair<LocalFile, std::shared_ptr<EarlyLook>>> early_queue_;
   std::map<std::string, std::shared_ptr<EarlyLook>> early_;  // until the merge takes them
   bool early_enabled_ = false;                               // set before the walk starts
@@ -187,7 +191,6 @@ class SyncRun {
   std::unique_ptr<RemoteListing> listing_;
   std::unique_ptr<ManifestReader> recorded_;
   std::optional<ManifestWriter> manifest_;  // not in a dry run
-  bool manifest_changed_ = false;
   std::optional<LocalFile> local_head_;
   std::optional<s3::ObjectSummary> remote_head_;
   uint64_t local_count_ = 0, remote_count_ = 0;
@@ -244,19 +247,24 @@ void SyncRun::ConsiderEarly(const LocalFile& file) {
     more_uploaders = early_queue_.size() > early_idle_ &&
                      early_uploaders_.size() < static_cast<size_t>(std::max(s_.concurrency, 1));
   }
-  early_changed_.notify_all();
-  // Only this thread adds uploaders, and the merge joins them after this thread ended.
-  if (more_uploaders) early_uploaders_.emplace_back([this] { EarlyUploader(); });
+  // Only this thread adds uploaders, and the merge joins them after this thread ended. One
+  // job wakes one uploader: on this VM, every needless wake-up is a pair of context switches.
+  if (more_uploaders) {
+    early_uploaders_.emplace_back([this] { EarlyUploader(); });
+  } else {
+    early_queued_.notify_one();
+  }
 }
 
 void SyncRun::EarlyUploader() {
+  NameThisThread("si-upload");
   s3::Client client(options_);
   while (true) {
     std::pair<LocalFile, std::shared_ptr<EarlyLook>> job;
     {
       std::unique_lock lock(early_mutex_);
       ++early_idle_;
-      early_changed_.wait(lock, [&] { return early_closed_ || !early_queue_.empty(); });
+      early_queued_.wait(lock, [&] { return early_closed_ || !early_queue_.empty(); });
       --early_idle_;
       if (early_queue_.empty()) return;
       job = std::move(early_queue_.front());
@@ -270,7 +278,7 @@ void SyncRun::EarlyUploader() {
       job.second->entry = std::move(item.entry);
       job.second->done = true;
     }
-    early_changed_.notify_all();
+    early_done_.notify_all();
   }
 }
 
@@ -289,7 +297,7 @@ void SyncRun::StopEarlyUploads() {
     std::lock_guard lock(early_mutex_);
     early_closed_ = true;
   }
-  early_changed_.notify_all();
+  early_queued_.notify_all();
   for (std::thread& uploader : early_uploaders_) uploader.join();
   early_uploaders_.clear();
 }
@@ -375,14 +383,15 @@ void SyncRun::Plan(Item& item) {
     Planned(push() ? item.local->stamp.size_bytes : item.remote->size_bytes);
 }
 
+// Takes over what an early upload learnt, once it ended.
+void SyncRun::AwaitEarly(Item& item) {
+  std::unique_lock lock(early_mutex_);
+  early_done_.wait(lock, [&] { return item.early->done; });
+  if (item.early->entry) item.entry = item.early->entry;
+}
+
 // Settles a compare, then transfers (or, in a dry run, reports) what has to go.
 void SyncRun::Settle(s3::Client& client, Item& item) {
-  if (item.early && item.early->uploading) {
-    std::unique_lock lock(early_mutex_);
-    early_changed_.wait(lock, [&] { return item.early->done; });
-    if (item.early->entry) item.entry = item.early->entry;
-    return;
-  }
   if (item.kind == ActionKind::kCompare) {
     auto same = SameContent(client, item);
     if (!same.ok()) spdlog::warn("{}: {}; copying it", item.key(), same.status().message());
@@ -415,13 +424,23 @@ void SyncRun::Settle(s3::Client& client, Item& item) {
 }
 
 // Writes the window's part of the new manifest, in key order.
-Status SyncRun::Record(const std::vector<Item>& window) {
-  if (!manifest_) return Status::OK();
+void SyncRun::Record(const std::vector<Item>& window) {
+  if (!manifest_) return;
+  // Entries the reader passed over (files gone) change the manifest from here on.
+  Status written = recorded_->Dropped(false) > 0 ? manifest_->Diverge() : Status::OK();
   for (const Item& item : window) {
-    if (item.entry != item.recorded) manifest_changed_ = true;
-    if (item.entry) SLACK_INTEL_RETURN_IF_ERROR(manifest_->Add(item.key(), *item.entry));
+    if (!written.ok()) break;
+    if (item.entry != item.recorded) written = manifest_->Diverge();
+    if (written.ok() && item.entry)
+      written = manifest_->Add(item.entry == item.recorded, item.key(), *item.entry);
   }
-  return Status::OK();
+  if (!written.ok()) ManifestFailed(written);
+}
+
+// The manifest is a hint: without it the next run hashes again, and this one goes on.
+void SyncRun::ManifestFailed(const Status& status) {
+  spdlog::warn("{} (the next run will hash files again)", status.message());
+  manifest_.reset();
 }
 
 Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) {
@@ -655,11 +674,7 @@ Result<SyncSummary> SyncRun::Run() {
   if (!s_.dry_run) {
     SLACK_INTEL_ASSIGN_OR_RETURN(const int aborted, journal_.AbortLeftovers(client, s_.bucket));
     if (aborted > 0) spdlog::info("aborted {} unfinished multipart upload(s)", aborted);
-    if (auto manifest = ManifestWriter::Open(manifest_path_); manifest.ok()) {
-      manifest_.emplace(std::move(*manifest));
-    } else {  // a read-only cache still syncs, hashing every run
-      spdlog::warn("{} (the next run will hash files again)", manifest.status().message());
-    }
+    manifest_.emplace(manifest_path_);  // written from its first change on
   }
   recorded_ = std::make_unique<ManifestReader>(manifest_path_);
   SLACK_INTEL_RETURN_IF_ERROR(FillLocal());
@@ -672,7 +687,7 @@ Result<SyncSummary> SyncRun::Run() {
   window.reserve(window_keys);  // `work` points into it
   for (bool more = true; more;) {
     window.clear();
-    std::vector<Item*> work;
+    std::vector<Item*> work, early_work;
     while (window.size() < window_keys) {
       Item& item = window.emplace_back();
       SLACK_INTEL_ASSIGN_OR_RETURN(more, NextItem(item));
@@ -682,13 +697,17 @@ Result<SyncSummary> SyncRun::Run() {
       }
       Plan(item);
       if (item.ignored) continue;
-      if (item.kind == ActionKind::kCompare || item.kind == ActionKind::kTransfer)
+      if (item.early && item.early->uploading) {
+        early_work.push_back(&item);  // its uploader does the work: a worker would only wait
+      } else if (item.kind == ActionKind::kCompare || item.kind == ActionKind::kTransfer) {
         work.push_back(&item);
+      }
     }
     ParallelFor(
         work.size(), s_.concurrency, [&] { return s3::Client(options_); },
         [&](s3::Client& worker, size_t i) { Settle(worker, *work[i]); });
-    SLACK_INTEL_RETURN_IF_ERROR(Record(window));
+    for (Item* item : early_work) AwaitEarly(*item);
+    Record(window);
     for (Item& item : window) {
       if (!item.ignored && item.kind == ActionKind::kDelete) deletes_.push_back(std::move(item));
     }
@@ -713,10 +732,11 @@ Result<SyncSummary> SyncRun::Run() {
     }
     if (failed_ == 0) journal_.Clear();
     // Rewritten only when something changed: a no-op sync leaves the file as it was.
-    if (manifest_ && (manifest_changed_ || recorded_->Dropped(true) > 0)) {
-      if (Status saved = manifest_->Commit(); !saved.ok()) {
-        spdlog::warn("{} (the next run will hash files again)", saved.message());
-      }
+    if (manifest_ && recorded_->Dropped(true) > 0) {
+      if (Status written = manifest_->Diverge(); !written.ok()) ManifestFailed(written);
+    }
+    if (manifest_ && manifest_->changed()) {
+      if (Status saved = manifest_->Commit(); !saved.ok()) ManifestFailed(saved);
     }
   }
   SLACK_INTEL_RETURN_IF_ERROR(deletes_allowed);

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/thread_name.h"
+
 namespace slack_intel::sync {
 namespace {
 
@@ -29,6 +31,7 @@ WalkAhead::~WalkAhead() {
 }
 
 void WalkAhead::Walk() {
+  NameThisThread("si-walk");
   std::vector<LocalFile> batch;
   while (true) {
     auto file = walker_->Next();

@@ -22,7 +22,8 @@ std::filesystem::path TempPathFor(const std::filesystem::path& path, std::string
   return path.parent_path() / fmt::format(".{}.{}.tmp", path.filename().string(), tag);
 }
 
-Result<AtomicFileWriter> AtomicFileWriter::Open(const std::filesystem::path& path) {
+Result<AtomicFileWriter> AtomicFileWriter::Open(const std::filesystem::path& path,
+                                                Durability durability) {
   std::error_code error;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
   if (error) {
@@ -34,15 +35,17 @@ Result<AtomicFileWriter> AtomicFileWriter::Open(const std::filesystem::path& pat
   if (fd < 0) {
     return Status::IOError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
   }
-  return AtomicFileWriter(path, std::move(temp), fd);
+  return AtomicFileWriter(path, std::move(temp), fd, durability);
 }
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd)
-    : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd,
+                                   Durability durability)
+    : path_(std::move(path)), temp_(std::move(temp)), durability_(durability), fd_(fd) {}
 
 AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
+      durability_(other.durability_),
       fd_(std::exchange(other.fd_, -1)),
       temp_exists_(std::exchange(other.temp_exists_, false)),
       buffer_(std::move(other.buffer_)) {}
@@ -84,7 +87,7 @@ Status AtomicFileWriter::Append(std::string_view bytes) {
 Status AtomicFileWriter::Commit() {
   if (fd_ < 0) return Status::IOError(fmt::format("cannot write {}: closed", path_.string()));
   SLACK_INTEL_RETURN_IF_ERROR(Flush());
-  if (::fsync(fd_) != 0) return Fail("flush");
+  if (durability_ == Durability::kFlushed && ::fsync(fd_) != 0) return Fail("flush");
   const int fd = std::exchange(fd_, -1);
   if (::close(fd) != 0) return Fail("write");
   if (::rename(temp_.c_str(), path_.c_str()) != 0) return Fail("replace");

@@ -23,19 +23,28 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
 // before Commit() removes its temp file.
 class AtomicFileWriter {
  public:
+  // How far Commit() goes to keep the new version across a crash.
+  enum class Durability {
+    kFlushed,  // flushed to disk before the rename: a crash leaves the old file or the new one
+    // Not flushed: a crash can leave the old version, or the new one damaged. For files that
+    // are only hints to their readers (sync's state), where a flush costs more than it saves.
+    kHint,
+  };
   // Creates the folder and the temp file. Errors: kIOError naming the path.
-  static Result<AtomicFileWriter> Open(const std::filesystem::path& path);
+  static Result<AtomicFileWriter> Open(const std::filesystem::path& path,
+                                       Durability durability = Durability::kFlushed);
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
   ~AtomicFileWriter();
 
   Status Append(std::string_view bytes);  // buffered
-  // Flushes, syncs and renames over `path`.
+  // Writes out, flushes to disk (kFlushed) and renames over `path`.
   Status Commit();
 
  private:
   friend class AtomicFileBatch;
-  AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd);
+  AtomicFileWriter(std::filesystem::path path, std::filesystem::path temp, int fd,
+                   Durability durability);
   Status Flush();
   Status Fail(std::string_view what);
   // Commit() in two steps, for a batch made durable by one syncfs in between. Close()
@@ -45,6 +54,7 @@ class AtomicFileWriter {
   Status Rename();
 
   std::filesystem::path path_, temp_;
+  Durability durability_ = Durability::kFlushed;
   int fd_ = -1;              // -1 once closed, committed or failed
   bool temp_exists_ = true;  // until renamed or removed
   std::string buffer_;

@@ -1,9 +1,11 @@
 #include "sync/local_walker.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "support/temp_dir.h"
@@ -69,10 +71,19 @@ TEST_F(FolderIndexTest, UnchangedFoldersAreNotReadAgainAndEveryChangeIsSeen) {
   EXPECT_EQ(first.read, 8u);  // messages/, 2 days, 3 channels, jira/, 1 day
   EXPECT_EQ(first.reused, 0u);
 
+  const auto index_inode = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat((index_folder() / "folders.raw").c_str(), &st), 0);
+    return st.st_ino;
+  };
+  const auto written_index = index_inode();
   const Walk second = WalkWithIndex();
   EXPECT_EQ(second.files, Truth());
   EXPECT_EQ(second.read, 0u);
   EXPECT_EQ(second.reused, 8u);
+  // Nothing changed, so nothing was written: the same file, and no temp file beside it.
+  EXPECT_EQ(index_inode(), written_index);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(index_folder()), {}), 1);
 
   NextTimestampTick();
   // A same-size rewrite in place changes no folder, only the file's stamp.
@@ -93,6 +104,17 @@ TEST_F(FolderIndexTest, UnchangedFoldersAreNotReadAgainAndEveryChangeIsSeen) {
   const Walk fourth = WalkWithIndex();
   EXPECT_EQ(fourth.files, Truth());
   EXPECT_EQ(fourth.read, 0u);
+
+  // A whole partition removed: its records leave the index, the ones after it stay.
+  NextTimestampTick();
+  std::filesystem::remove_all(cache() / "raw/messages/dt=2025-10-21");
+  const Walk fifth = WalkWithIndex();
+  EXPECT_EQ(fifth.files, Truth());
+  EXPECT_EQ(fifth.read, 1u);  // messages/
+  const Walk sixth = WalkWithIndex();
+  EXPECT_EQ(sixth.files, Truth());
+  EXPECT_EQ(sixth.read, 0u);
+  EXPECT_EQ(sixth.reused, 7u);  // messages/, 2 days, a channel in each, jira/, 1 day
 }
 
 TEST_F(FolderIndexTest, FoldersChangedTooRecentlyAreNeverTrusted) {

@@ -1,9 +1,12 @@
 #include "sync/plan.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "support/temp_dir.h"
@@ -159,16 +162,15 @@ TEST(Manifest, StreamsInKeyOrderAndTreatsDamageAsTheEnd) {
   EXPECT_NE(path, SyncStatePath(dir.path(), "http://127.0.0.1:1", "bucket", "dev/", "manifest"));
   const std::string odd = "messages/dt=2025-10-21/channel=é %41\ttab/data.parquet";
   {
-    auto writer = ManifestWriter::Open(path);
-    ASSERT_TRUE(writer.ok()) << writer.status().message();
-    ASSERT_TRUE(writer->Add("a", Entry(1, "md5-a", "etag-a")).ok());
+    ManifestWriter writer(path);
+    ASSERT_TRUE(writer.Add(false, "a", Entry(1, "md5-a", "etag-a")).ok());
     ASSERT_TRUE(
         writer
-            ->Add(odd,
-                  {{10, 1, 2, 3}, "0123456789abcdef0123456789abcdef", "ab-2", 8 << 20, "etag\n1"})
+            .Add(false, odd,
+                 {{10, 1, 2, 3}, "0123456789abcdef0123456789abcdef", "ab-2", 8 << 20, "etag\n1"})
             .ok());
-    ASSERT_TRUE(writer->Add("users.parquet", Entry(5, "md5-u", "etag-u")).ok());
-    ASSERT_TRUE(writer->Commit().ok());
+    ASSERT_TRUE(writer.Add(false, "users.parquet", Entry(5, "md5-u", "etag-u")).ok());
+    ASSERT_TRUE(writer.Commit().ok());
   }
   {
     ManifestReader read(path);
@@ -186,9 +188,8 @@ TEST(Manifest, StreamsInKeyOrderAndTreatsDamageAsTheEnd) {
   EXPECT_EQ(ManifestReader::SampleKeys(path, 2), (std::vector<std::string>{"users.parquet"}));
 
   {  // a writer dropped before Commit() leaves the old file alone
-    auto writer = ManifestWriter::Open(path);
-    ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE(writer->Add("b", Entry(1, "x", "y")).ok());
+    ManifestWriter writer(path);
+    ASSERT_TRUE(writer.Add(false, "b", Entry(1, "x", "y")).ok());
   }
   EXPECT_TRUE(ManifestReader(path).Find("a").has_value());
 
@@ -199,6 +200,68 @@ TEST(Manifest, StreamsInKeyOrderAndTreatsDamageAsTheEnd) {
   std::ofstream(path, std::ios::trunc) << "[\"not a manifest\"]\n";
   EXPECT_FALSE(ManifestReader(path).Find("a").has_value());
   EXPECT_FALSE(ManifestReader(dir.path() / "nope").Find("a").has_value());
+}
+
+// A sync that changes nothing must not rewrite its state, and one that changes a little
+// must write exactly what a full rewrite would: the unchanged lines before the change are
+// copied from the current file, not made again.
+TEST(Manifest, IsWrittenOnlyFromItsFirstChangeOn) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "state" / "manifest";
+  const auto entry = [](int i) { return Entry(i, fmt::format("md5-{}", i), "etag"); };
+  const auto key = [](int i) { return fmt::format("k{}", i); };
+  auto write_all = [&](const std::filesystem::path& to, int count, int changed) {
+    ManifestWriter writer(to);
+    for (int i = 0; i < count; ++i) {
+      ManifestEntry e = entry(i);
+      if (i == changed) e.md5_hex = "new";
+      ASSERT_TRUE(writer.Add(false, key(i), e).ok());
+    }
+    ASSERT_TRUE(writer.Commit().ok());
+  };
+  write_all(path, 5, -1);
+  const auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string original = read(path);
+
+  {  // nothing changed: no temp file, the file untouched (same inode)
+    struct stat before {};
+    ::stat(path.c_str(), &before);
+    ManifestWriter writer(path);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer.Add(true, key(i), entry(i)).ok());
+    EXPECT_FALSE(writer.changed());
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(path.parent_path()), {}), 1);
+    ASSERT_TRUE(writer.Commit().ok());
+    struct stat after {};
+    ::stat(path.c_str(), &after);
+    EXPECT_EQ(before.st_ino, after.st_ino);
+    EXPECT_EQ(read(path), original);
+  }
+  {  // the fourth entry changed: the first three are copied, the rest written
+    ManifestWriter writer(path);
+    for (int i = 0; i < 5; ++i) {
+      ManifestEntry e = entry(i);
+      if (i == 3) e.md5_hex = "new";
+      ASSERT_TRUE(writer.Add(i != 3, key(i), e).ok());
+    }
+    ASSERT_TRUE(writer.Commit().ok());
+  }
+  write_all(dir.path() / "expected", 5, 3);
+  EXPECT_EQ(read(path), read(dir.path() / "expected"));
+  ManifestReader reader(path);
+  EXPECT_EQ(reader.Find("k2")->md5_hex, "md5-2");
+  EXPECT_EQ(reader.Find("k3")->md5_hex, "new");
+
+  {  // the last two entries removed: the first three are copied, nothing else
+    ManifestWriter writer(path);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(writer.Add(true, key(i), entry(i)).ok());
+    ASSERT_TRUE(writer.Diverge().ok());
+    ASSERT_TRUE(writer.Commit().ok());
+  }
+  write_all(dir.path() / "expected", 3, -1);
+  EXPECT_EQ(read(path), read(dir.path() / "expected"));
 }
 
 TEST(LocalFiles, KeysComeInS3ByteOrderAcrossFoldersAndTheRawMapping) {

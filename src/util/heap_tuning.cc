@@ -1,0 +1,37 @@
+#include "util/heap_tuning.h"
+
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+namespace slack_intel {
+namespace {
+
+constexpr size_t kHeapStep = size_t{8} << 20;
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+
+}  // namespace
+
+void TuneHeapForShortRuns() {
+  // One arena: what one thread frees, the next reuses, and all of it lies in the huge pages.
+  // A sync's threads wait on the network far more than they allocate.
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TOP_PAD, static_cast<int>(kHeapStep));
+  // Setting M_TOP_PAD freezes the mmap threshold at 128 KiB: listing pages (1 MiB buffers)
+  // would each be a fresh mapping, faulted in 4 KiB at a time.
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  // Grow the heap now: a block just bigger than the free top makes malloc extend the heap by
+  // the step, and that new range is what gets huge pages.
+  const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
+  void* probe = malloc(mallinfo2().keepcost + 64);
+  const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
+  free(probe);
+  const uintptr_t from = (before + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t to = after & ~(kHugePage - 1);
+  if (probe != nullptr && to > from)
+    madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+}
+
+}  // namespace slack_intel
