@@ -105,7 +105,8 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
 }
 
 Status RunSync(const SyncOptions& options) {
-  // A small sync spends a fifth of its CPU on page faults here (docs/BENCHMARKS.md).
+  // Where page faults are dear (this VM: ~19 us each), they are much of a small sync's CPU;
+  // this takes a quarter of them away (docs/BENCHMARKS.md, "Small syncs and page faults").
   TuneHeapForShortRuns();
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
   std::error_code error;
