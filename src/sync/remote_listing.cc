@@ -54,11 +54,12 @@ RemoteListing::RemoteListing(const s3::ClientOptions& options, std::string bucke
     ranges_.push_back({key, std::nullopt, std::nullopt});
   }
   const size_t workers = std::min<size_t>(std::max(concurrency, 1), ranges_.size());
-  for (size_t i = 0; i < workers; ++i)
+  for (size_t i = 0; i < workers; ++i) {
     workers_.emplace_back([this] {
       NameThisThread("si-list");
       Work();
     });
+  }
 }
 
 RemoteListing::~RemoteListing() {

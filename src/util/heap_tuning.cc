@@ -10,6 +10,7 @@ namespace slack_intel {
 namespace {
 
 constexpr size_t kHeapStep = size_t{8} << 20;
+constexpr int kMmapThreshold = 4 << 20;  // blocks from here up get a mapping of their own
 constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
 }  // namespace
@@ -21,7 +22,7 @@ void TuneHeapForShortRuns() {
   mallopt(M_TOP_PAD, static_cast<int>(kHeapStep));
   // Setting M_TOP_PAD freezes the mmap threshold at 128 KiB: listing pages (1 MiB buffers)
   // would each be a fresh mapping, faulted in 4 KiB at a time.
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
   // Grow the heap now: a block just bigger than the free top makes malloc extend the heap by
   // the step, and that new range is what gets huge pages.
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));

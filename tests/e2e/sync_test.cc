@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "support/files.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/subprocess.h"
@@ -263,11 +264,6 @@ TEST_F(SyncE2E, BucketAndCredentialProblemsUseTheGuidesMessages) {
   EXPECT_NE(missing.stderr_text.find("NoSuchBucket"), std::string::npos) << missing.stderr_text;
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // The last stdout line of a --json run.
 nlohmann::json Summary(const ProcessResult& run) {
   const auto lines = SplitLines(run.stdout_text);
@@ -314,7 +310,7 @@ TEST_F(SyncE2E, TheManifestSparesHashingAndALostOrStaleOneNeverMisleads) {
   ProcessResult edited = Sync({"--json"});
   EXPECT_EQ(Summary(edited)["uploaded"], 1) << edited.stdout_text;
   EXPECT_TRUE(Get("prod/jira/dt=2025-10-21/data.parquet") ==
-              ReadFile(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
+              ReadFileBytes(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
 
   // Damage is ignored with a warning, never trusted.
   for (const auto& entry : fs::directory_iterator(state)) std::ofstream(entry.path()) << "garbage";
@@ -371,7 +367,7 @@ TEST_F(SyncE2E, PullBringsTheCacheBackByteForByteAndRefusesKeysOutsideIt) {
   for (const char* relative : {"raw/messages/dt=2025-10-21/channel=engineering/data.parquet",
                                "raw/messages/dt=2025-10-21/channel=dev ops/data.parquet",
                                "raw/jira/dt=2025-10-21/data.parquet", "users.parquet", "big.bin"}) {
-    EXPECT_EQ(ReadFile(copy / relative), ReadFile(cache_ / relative)) << relative;
+    EXPECT_EQ(ReadFileBytes(copy / relative), ReadFileBytes(cache_ / relative)) << relative;
   }
   ProcessResult second = sync_pull();
   EXPECT_EQ(Summary(second)["downloaded"], 0);
@@ -471,7 +467,7 @@ TEST_F(SyncE2E, AKilledSyncLeavesNoPartialObjectAndTheNextRunCleansUp) {
   ProcessResult rerun = Sync({"--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
   EXPECT_EQ(Boto3("uploads", "prod/").stdout_text, "[]") << "the stray upload was not aborted";
-  EXPECT_TRUE(Get("prod/messages/dt=2025-10-24/channel=big/data.parquet") == ReadFile(big));
+  EXPECT_TRUE(Get("prod/messages/dt=2025-10-24/channel=big/data.parquet") == ReadFileBytes(big));
 }
 
 TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
@@ -483,7 +479,7 @@ TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
   ASSERT_EQ(objects.size(), 5u) << listed.stdout_text;
   for (const auto& [key, object] : objects.items()) {
     const std::string relative = key.find('/') == std::string::npos ? key : "raw/" + key;
-    const std::string local = ReadFile(cache_ / relative);
+    const std::string local = ReadFileBytes(cache_ / relative);
     EXPECT_EQ(object["size"], local.size()) << key;
     EXPECT_EQ(object["md5_of_body"], object["md5chksum_hex"]) << key;
     EXPECT_EQ(object["content_type"], "application/vnd.apache.parquet") << key;

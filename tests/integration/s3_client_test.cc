@@ -12,6 +12,7 @@
 #include "s3/client.h"
 #include "support/fake_clock.h"
 #include "support/faulty_http_client.h"
+#include "support/files.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/temp_dir.h"
@@ -45,11 +46,6 @@ class S3ClientTest : public ::testing::Test {
     return path.string();
   }
 
-  static std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-
   S3TestServer server_;
   std::string bucket_;
   TempDir dir_;
@@ -64,7 +60,7 @@ TEST_F(S3ClientTest, PutThenGetReturnsTheBytesAndTheMd5ETag) {
   EXPECT_EQ(put->etag, aws::HexEncode(aws::Md5(body)));
   const auto out = dir_.path() / "download.bin";
   ASSERT_TRUE(client.GetObject(bucket_, "users.parquet", out).ok());
-  EXPECT_EQ(ReadFile(out), body);
+  EXPECT_EQ(ReadFileBytes(out), body);
   // An independent signer sees the same object.
   EXPECT_EQ(ReferenceS3Request(server_, "GET", "/" + bucket_ + "/users.parquet").body, body);
 }
@@ -95,7 +91,7 @@ TEST_F(S3ClientTest, AwkwardKeysRoundTripThroughPutListAndGet) {
   for (const std::string& key : keys) {
     const auto out = dir_.path() / "get.bin";
     ASSERT_TRUE(client.GetObject(bucket_, key, out).ok()) << key;
-    EXPECT_EQ(ReadFile(out), "body of " + key);
+    EXPECT_EQ(ReadFileBytes(out), "body of " + key);
   }
 }
 
@@ -185,7 +181,7 @@ TEST_F(S3ClientTest, MultipartUploadAssemblesPartsAndReportsAPartCountETag) {
   EXPECT_EQ(done->etag, expected);
   const auto out = dir_.path() / "big.out";
   ASSERT_TRUE(client.GetObject(bucket_, "big/data.parquet", out).ok());
-  EXPECT_TRUE(ReadFile(out) == bytes);
+  EXPECT_TRUE(ReadFileBytes(out) == bytes);
 }
 
 TEST_F(S3ClientTest, AbortLeavesNoUploadBehindAndBadCompletesFail) {
@@ -332,7 +328,7 @@ TEST_F(S3TransferTest, LargeFilesGoUpInParallelPartsSmallOnesInOnePut) {
   EXPECT_TRUE(put->etag.ends_with("-4")) << put->etag;
   const auto out = dir_.path() / "big.out";
   ASSERT_TRUE(client.GetObject(bucket_, "big/data.parquet", out).ok());
-  EXPECT_TRUE(ReadFile(out) == bytes);
+  EXPECT_TRUE(ReadFileBytes(out) == bytes);
 
   const std::string small = WriteTempFile("small.bin", "small file");
   auto single = s3::UploadFile(client, Options(), bucket_, "users.parquet", small, upload);

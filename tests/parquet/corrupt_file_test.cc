@@ -4,21 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "parquet/file_reader.h"
+#include "support/files.h"
 
 namespace slack_intel::testing {
 namespace {
 
 const std::filesystem::path kTestData =
     std::filesystem::path(SLACK_INTEL_SOURCE_DIR) / "tests/testdata/parquet";
-
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // Opens and reads everything; the status of whichever step failed first.
 Status OpenAndRead(std::string bytes) {
@@ -33,7 +28,7 @@ TEST(CorruptFiles, EveryBrokenTestFileIsCorruption) {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("broken-")) continue;
     ++files;
-    Status status = OpenAndRead(ReadAll(entry.path()));
+    Status status = OpenAndRead(ReadFileBytes(entry.path()));
     EXPECT_EQ(status.code(), StatusCode::kCorruption) << name << ": " << status.message();
     EXPECT_FALSE(status.message().empty()) << name;
   }
@@ -43,13 +38,13 @@ TEST(CorruptFiles, EveryBrokenTestFileIsCorruption) {
 TEST(CorruptFiles, TheValidTestFilesRead) {
   for (const char* name :
        {"slack-intel-every-type.parquet", "duckdb-one-row.parquet", "duckdb-dictionary.parquet"}) {
-    Status status = OpenAndRead(ReadAll(kTestData / name));
+    Status status = OpenAndRead(ReadFileBytes(kTestData / name));
     EXPECT_TRUE(status.ok()) << name << ": " << status.message();
   }
 }
 
 TEST(CorruptFiles, EveryTruncationIsRefused) {
-  const std::string good = ReadAll(kTestData / "slack-intel-every-type.parquet");
+  const std::string good = ReadFileBytes(kTestData / "slack-intel-every-type.parquet");
   for (size_t length = 0; length < good.size(); ++length) {
     Status status = OpenAndRead(good.substr(0, length));
     ASSERT_EQ(status.code(), StatusCode::kCorruption) << "truncated to " << length << " bytes";
@@ -71,11 +66,11 @@ void FlipEveryByte(const std::string& good) {
 }
 
 TEST(CorruptFiles, FlippedBytesInOurFileAreHandled) {
-  FlipEveryByte(ReadAll(kTestData / "slack-intel-every-type.parquet"));
+  FlipEveryByte(ReadFileBytes(kTestData / "slack-intel-every-type.parquet"));
 }
 
 TEST(CorruptFiles, FlippedBytesInADuckDbFileAreHandled) {
-  FlipEveryByte(ReadAll(kTestData / "duckdb-one-row.parquet"));
+  FlipEveryByte(ReadFileBytes(kTestData / "duckdb-one-row.parquet"));
 }
 
 TEST(CorruptFiles, AFileOfAnotherFormatSaysSo) {

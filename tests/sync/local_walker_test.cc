@@ -1,13 +1,13 @@
 #include "sync/local_walker.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
+#include "support/files.h"
 #include "support/temp_dir.h"
 #include "sync/local_files.h"
 
@@ -71,18 +71,14 @@ TEST_F(FolderIndexTest, UnchangedFoldersAreNotReadAgainAndEveryChangeIsSeen) {
   EXPECT_EQ(first.read, 8u);  // messages/, 2 days, 3 channels, jira/, 1 day
   EXPECT_EQ(first.reused, 0u);
 
-  const auto index_inode = [&] {
-    struct stat st {};
-    EXPECT_EQ(::stat((index_folder() / "folders.raw").c_str(), &st), 0);
-    return st.st_ino;
-  };
-  const auto written_index = index_inode();
+  const uint64_t written_index = testing::InodeOf(index_folder() / "folders.raw");
+  ASSERT_NE(written_index, 0u);
   const Walk second = WalkWithIndex();
   EXPECT_EQ(second.files, Truth());
   EXPECT_EQ(second.read, 0u);
   EXPECT_EQ(second.reused, 8u);
   // Nothing changed, so nothing was written: the same file, and no temp file beside it.
-  EXPECT_EQ(index_inode(), written_index);
+  EXPECT_EQ(testing::InodeOf(index_folder() / "folders.raw"), written_index);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(index_folder()), {}), 1);
 
   NextTimestampTick();

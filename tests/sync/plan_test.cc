@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
+#include "support/files.h"
 #include "support/temp_dir.h"
 #include "sync/key_filter.h"
 #include "sync/local_files.h"
@@ -220,24 +220,17 @@ TEST(Manifest, IsWrittenOnlyFromItsFirstChangeOn) {
     ASSERT_TRUE(writer.Commit().ok());
   };
   write_all(path, 5, -1);
-  const auto read = [](const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  const std::string original = read(path);
+  const std::string original = testing::ReadFileBytes(path);
 
   {  // nothing changed: no temp file, the file untouched (same inode)
-    struct stat before {};
-    ::stat(path.c_str(), &before);
+    const uint64_t inode = testing::InodeOf(path);
     ManifestWriter writer(path);
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer.Add(true, key(i), entry(i)).ok());
     EXPECT_FALSE(writer.changed());
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(path.parent_path()), {}), 1);
     ASSERT_TRUE(writer.Commit().ok());
-    struct stat after {};
-    ::stat(path.c_str(), &after);
-    EXPECT_EQ(before.st_ino, after.st_ino);
-    EXPECT_EQ(read(path), original);
+    EXPECT_EQ(testing::InodeOf(path), inode);
+    EXPECT_EQ(testing::ReadFileBytes(path), original);
   }
   {  // the fourth entry changed: the first three are copied, the rest written
     ManifestWriter writer(path);
@@ -249,7 +242,7 @@ TEST(Manifest, IsWrittenOnlyFromItsFirstChangeOn) {
     ASSERT_TRUE(writer.Commit().ok());
   }
   write_all(dir.path() / "expected", 5, 3);
-  EXPECT_EQ(read(path), read(dir.path() / "expected"));
+  EXPECT_EQ(testing::ReadFileBytes(path), testing::ReadFileBytes(dir.path() / "expected"));
   ManifestReader reader(path);
   EXPECT_EQ(reader.Find("k2")->md5_hex, "md5-2");
   EXPECT_EQ(reader.Find("k3")->md5_hex, "new");
@@ -261,7 +254,7 @@ TEST(Manifest, IsWrittenOnlyFromItsFirstChangeOn) {
     ASSERT_TRUE(writer.Commit().ok());
   }
   write_all(dir.path() / "expected", 3, -1);
-  EXPECT_EQ(read(path), read(dir.path() / "expected"));
+  EXPECT_EQ(testing::ReadFileBytes(path), testing::ReadFileBytes(dir.path() / "expected"));
 }
 
 TEST(LocalFiles, KeysComeInS3ByteOrderAcrossFoldersAndTheRawMapping) {
