@@ -10,13 +10,13 @@ APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   # libraries slack-intel links (Parquet codecs: snappy, zstd, zlib for GZIP)
   libfmt-dev libspdlog-dev libcli11-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev
-  libpugixml-dev
+  libpugixml-dev libcpp-httplib-dev libssl-dev
   libyaml-cpp-dev
   libzip-dev
   # the Parquet reader's fuzzer: clang with libFuzzer
   clang libclang-rt-14-dev
-  # tests: GoogleTest, libcurl + OpenSSL for the reference SigV4 requests, curl
-  libgtest-dev libcurl4-openssl-dev libssl-dev curl
+  # tests: GoogleTest, libcurl for the reference SigV4 requests, curl, openssl (test certificates)
+  libgtest-dev libcurl4-openssl-dev curl openssl
   # the local S3 server: Ceph RADOS Gateway (tools/ceph-rgw); python3 for its readiness probe
   ceph-mon ceph-osd radosgw ceph-common python3
   # an S3 client independent of ours, to check what sync uploaded (tests/support/s3_objects.py)

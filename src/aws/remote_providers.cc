@@ -10,7 +10,7 @@
 #include "aws/crypto.h"
 #include "aws/profile_providers.h"
 #include "aws/sigv4.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 #include "util/http/retry.h"
 
 namespace slack_intel::aws {
@@ -21,10 +21,10 @@ constexpr int kAttempts = 3;
 std::unique_ptr<http::HttpClient> NewHttpClient(const RemoteProviderContext& context,
                                                 std::chrono::milliseconds connect_timeout) {
   if (context.make_http_client) return context.make_http_client();
-  http::CurlOptions options;
+  http::HttpOptions options;
   options.connect_timeout = connect_timeout;
   options.stall_timeout = std::chrono::seconds(10);
-  return http::MakeCurlHttpClient(options);
+  return http::MakeHttpClient(options);
 }
 
 std::string StsErrorCode(const std::string& body) {

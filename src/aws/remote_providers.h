@@ -21,7 +21,8 @@ namespace slack_intel::aws {
 struct RemoteProviderContext {
   Environment env;
   const Clock* clock = &SystemClock();
-  std::function<std::unique_ptr<http::HttpClient>()> make_http_client;  // default: libcurl
+  std::function<std::unique_ptr<http::HttpClient>()>
+      make_http_client;  // default: http::MakeHttpClient()
 };
 
 struct AssumeRoleSettings {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::jira {
 namespace {
@@ -85,7 +85,7 @@ std::vector<std::string> RejectedKeys(const json& reply) {
 
 JiraClient::JiraClient(JiraClientOptions options)
     : options_(std::move(options)),
-      http_(options_.make_http_client ? options_.make_http_client() : http::MakeCurlHttpClient()),
+      http_(options_.make_http_client ? options_.make_http_client() : http::MakeHttpClient()),
       backoff_(options_.retry) {}
 
 JiraClient::~JiraClient() = default;

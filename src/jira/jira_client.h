@@ -26,7 +26,8 @@ struct JiraClientOptions {
   std::string api_token;  // JIRA_API_TOKEN; never logged
   const Clock* clock = &SystemClock();
   http::RetryPolicy retry;
-  std::function<std::unique_ptr<http::HttpClient>()> make_http_client;  // default: libcurl
+  std::function<std::unique_ptr<http::HttpClient>()>
+      make_http_client;  // default: http::MakeHttpClient()
 };
 
 // Jira Cloud's enhanced search (POST /rest/api/3/search/jql; the old /search is gone): tickets

@@ -11,7 +11,7 @@
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "s3/error.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::s3 {
 namespace {
@@ -172,7 +172,7 @@ struct Client::Call {
 
 Client::Client(ClientOptions options)
     : options_(std::move(options)),
-      http_(options_.make_http_client ? options_.make_http_client() : http::MakeCurlHttpClient()),
+      http_(options_.make_http_client ? options_.make_http_client() : http::MakeHttpClient()),
       backoff_(options_.retry) {}
 
 Client::~Client() = default;

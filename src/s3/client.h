@@ -50,7 +50,7 @@ struct ClientOptions {
   std::shared_ptr<BucketRegions> bucket_regions = std::make_shared<BucketRegions>();
   // Requests in flight across every Client sharing it; halves on SlowDown. Null: no limit.
   std::shared_ptr<AdaptiveLimit> request_limit;
-  // Makes the transport; one per Client. Default: libcurl.
+  // Makes the transport; one per Client. Default: http::MakeHttpClient().
   std::function<std::unique_ptr<http::HttpClient>()> make_http_client;
 };
 

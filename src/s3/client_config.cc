@@ -2,7 +2,7 @@
 
 #include "aws/default_chain.h"
 #include "aws/shared_config.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::s3 {
 
@@ -23,14 +23,14 @@ Result<ClientOptions> ResolveClientOptions(const ConnectionFlags& flags,
   options.addressing = style == "path"      ? Addressing::kPath
                        : style == "virtual" ? Addressing::kVirtual
                                             : Addressing::kAuto;
-  http::CurlOptions curl;
-  curl.ca_bundle = aws::EnvValue(env, "AWS_CA_BUNDLE");
-  if (curl.ca_bundle.empty()) curl.ca_bundle = setting("ca_bundle");
-  options.make_http_client = [curl] { return http::MakeCurlHttpClient(curl); };
+  http::HttpOptions transport;
+  transport.ca_bundle = aws::EnvValue(env, "AWS_CA_BUNDLE");
+  if (transport.ca_bundle.empty()) transport.ca_bundle = setting("ca_bundle");
+  options.make_http_client = [transport] { return http::MakeHttpClient(transport); };
   aws::ChainOptions chain;
   chain.profile_flag = flags.profile;
   chain.context.env = env;
-  chain.context.make_http_client = [] { return http::MakeCurlHttpClient(); };
+  chain.context.make_http_client = [] { return http::MakeHttpClient(); };
   SLACK_INTEL_ASSIGN_OR_RETURN(options.credentials, aws::MakeDefaultCredentialChain(chain));
   return options;
 }

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "slack/slack_json.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::slack {
 namespace {
@@ -70,7 +70,7 @@ int MethodTier(const std::string& method) {
 
 SlackClient::SlackClient(SlackClientOptions options)
     : options_(std::move(options)),
-      http_(options_.make_http_client ? options_.make_http_client() : http::MakeCurlHttpClient()),
+      http_(options_.make_http_client ? options_.make_http_client() : http::MakeHttpClient()),
       backoff_(options_.retry) {}
 
 SlackClient::~SlackClient() = default;

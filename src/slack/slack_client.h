@@ -24,7 +24,8 @@ struct SlackClientOptions {
   std::string token;                               // never logged
   const Clock* clock = &SystemClock();
   http::RetryPolicy retry;  // for HTTP 5xx and transport failures; 429s are always waited out
-  std::function<std::unique_ptr<http::HttpClient>()> make_http_client;  // default: libcurl
+  std::function<std::unique_ptr<http::HttpClient>()>
+      make_http_client;  // default: http::MakeHttpClient()
 };
 
 // A Slack Web API client: form-encoded POSTs with a bearer token, cursor paging at each

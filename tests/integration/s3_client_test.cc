@@ -16,7 +16,7 @@
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/temp_dir.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -239,7 +239,7 @@ TEST_F(S3ClientTest, RetriesTransientFailuresWithBackoffThenSucceeds) {
   options.clock = &clock;
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [](int index, const http::Request&) -> std::optional<Result<http::Response>> {
           if (index == 0)
             return Result<http::Response>(Status::Unavailable("connection reset by peer"));
@@ -268,7 +268,7 @@ TEST_F(S3ClientTest, GivesUpAfterMaxAttemptsNamingTheCount) {
   options.retry.max_attempts = 4;
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(), AlwaysAnswer(503, "<Error><Code>SlowDown</Code></Error>"),
+        http::MakeHttpClient(), AlwaysAnswer(503, "<Error><Code>SlowDown</Code></Error>"),
         calls);
   };
   s3::Client client(options);
@@ -286,7 +286,7 @@ TEST_F(S3ClientTest, AccessDeniedIsNotRetried) {
   options.clock = &clock;
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         AlwaysAnswer(403,
                      "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
         calls);
@@ -343,7 +343,7 @@ TEST_F(S3TransferTest, AFailedPartAbortsTheUploadAndLeavesNothingBehind) {
   // Every request for part 2 is refused, as a policy denying this key might.
   options.make_http_client = [] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [](int, const http::Request& request) -> std::optional<Result<http::Response>> {
           if (request.url.find("partNumber=2&") == std::string::npos) return std::nullopt;
           http::Response denied;
@@ -377,7 +377,7 @@ TEST_F(S3TransferTest, ARegionRedirectIsFollowedOnceAndRemembered) {
   // x-amz-bucket-region; Ceph accepts any region, so the redone request succeeds.
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [](int index, const http::Request&) -> std::optional<Result<http::Response>> {
           if (index != 0) return std::nullopt;
           http::Response moved;
@@ -402,7 +402,7 @@ TEST_F(S3TransferTest, CompleteThatAnswers200WithAnErrorBodyIsRetried) {
   // "CompleteMultipartUpload": S3 may answer 200 and put an error in the body.
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [calls](int, const http::Request& request) -> std::optional<Result<http::Response>> {
           static std::atomic<bool> injected{false};
           if (request.method != "POST" || request.url.find("uploadId=") == std::string::npos ||

@@ -16,7 +16,7 @@
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/temp_dir.h"
-#include "util/http/curl_http_client.h"
+#include "util/http/httplib_http_client.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -107,7 +107,7 @@ TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConv
   s3::ClientOptions broken = Options();
   broken.make_http_client = [calls, gone] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [gone](int, const http::Request& request) -> std::optional<Result<http::Response>> {
           if (request.url.find("partNumber=2") != std::string::npos) *gone = true;
           if (*gone) return Result<http::Response>(Status::Unavailable("network is unreachable"));
@@ -139,7 +139,7 @@ TEST_F(SyncRunnerTest, SlowDownRepliesHalveTheRequestsInFlightAndTheSyncStillCom
   options.request_limit = std::make_shared<AdaptiveLimit>(8);
   options.make_http_client = [calls] {
     return std::make_unique<FaultyHttpClient>(
-        http::MakeCurlHttpClient(),
+        http::MakeHttpClient(),
         [](int index, const http::Request& request) -> std::optional<Result<http::Response>> {
           if (index < 1 || index > 3 || request.method != "PUT")
             return std::nullopt;  // the listing goes through; three PUTs are told to slow down

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "util/http/http_client.h"
+#include "util/http/proxy.h"
+
+namespace slack_intel::http {
+
+struct HttpOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  // A read or write that makes no progress for this long is abandoned (a dead peer, not a
+  // slow one).
+  std::chrono::milliseconds stall_timeout{60'000};
+  std::string ca_bundle;  // "" = system store; AWS_CA_BUNDLE goes here
+  bool verify_tls = true;
+  std::optional<ProxyEnvironment> proxies;  // default: ProxyEnvironment::FromProcess()
+};
+
+// HttpClient over cpp-httplib: one keep-alive connection per origin at a time, TLS through
+// OpenSSL with certificate and host name checks, proxies as curl takes them from the
+// environment (http_proxy, HTTPS_PROXY, NO_PROXY: proxy.h). Bodies are never re-encoded:
+// "Accept-Encoding: identity" unless the caller asks otherwise, and no added Content-Type.
+// Ignores SIGPIPE process-wide (a peer closing mid-write must be an error, not a kill).
+// Not thread-safe.
+std::unique_ptr<HttpClient> MakeHttpClient(const HttpOptions& options = {});
+
+}  // namespace slack_intel::http
