@@ -7,7 +7,8 @@ For each tree size (--files) and run (--runs), on a generated cache-like tree:
   noop     the same command again, nothing changed (--noop-repeats times, tools taking turns;
            the median is reported)
   changed  1% of the files (the newest partitions) rewritten with new bytes of the same size,
-           mtime now; the same command again
+           mtime now; the same command again (--changed-repeats times, each on a fresh 1%,
+           tools taking turns; the median is reported)
 Figures per tool and case: wall seconds, client CPU seconds (user+sys of the child, from
 os.wait4), peak RSS (the child's ru_maxrss) and the requests the server logged for the run
 (the beast access-log lines of $CEPH_TEST_DIR/log/rgw.a.log, counted by kind). The raw PUT loop
@@ -416,6 +417,9 @@ def main():
     ap.add_argument("--runs", type=int, default=1, help="runs per size (median reported)")
     ap.add_argument("--noop-repeats", type=int, default=3,
                     help="no-op runs per tool and run, tools taking turns (median reported)")
+    ap.add_argument("--changed-repeats", type=int, default=1,
+                    help="1%% changes per tool and run, each on fresh files, tools taking turns "
+                         "(median reported)")
     ap.add_argument("--only", default=",".join(ALL_TOOLS),
                     help="tools, comma-separated: " + ",".join(ALL_TOOLS))
     ap.add_argument("--binary", default=os.path.join(REPO, "build/release/src/slack-intel"))
@@ -474,14 +478,17 @@ def main():
                     t.create_bucket(buckets[tool])
                 changed = (0, 0)
                 for case in CASES:
-                    if case == "changed":
-                        changed = change_files(tree, layout, 0.01, args.seed * 1000 + run,
-                                               f"{run_id}-{time.time()}")
-                        log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
-                    # A no-op changes nothing, so it can be repeated: the median of a few
-                    # (tools taking turns) is less at the mercy of one noisy moment.
-                    repeats = args.noop_repeats if case == "noop" else 1
+                    # Repeats (tools taking turns) make the median less at the mercy of one
+                    # noisy moment. A no-op changes nothing, so it is simply run again; each
+                    # repeat of `changed` first changes a fresh 1%, which every tool then syncs.
+                    repeats = {"noop": args.noop_repeats,
+                               "changed": args.changed_repeats}.get(case, 1)
                     for tool, rep in [(t_, r_) for r_ in range(repeats) for t_ in tools]:
+                        if case == "changed" and tool == tools[0]:
+                            changed = change_files(tree, layout, 0.01,
+                                                   args.seed * 1000 + run * 100 + rep,
+                                                   f"{run_id}-{time.time()}")
+                            log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
                         if tool == "raw-put" and case != "full":
                             continue
                         cmd = t.command(tool, tree, buckets[tool], "cache/")
