@@ -483,8 +483,12 @@ def main():
                     # repeat of `changed` first changes a fresh 1%, which every tool then syncs.
                     repeats = {"noop": args.noop_repeats,
                                "changed": args.changed_repeats}.get(case, 1)
-                    for tool, rep in [(t_, r_) for r_ in range(repeats) for t_ in tools]:
-                        if case == "changed" and tool == tools[0]:
+                    # The order flips every run and repeat: the server slows as it fills, and
+                    # a tool that always went first would always meet the emptiest server.
+                    turns = [(t_, r_) for r_ in range(repeats)
+                             for t_ in (tools if (run + r_) % 2 == 0 else tools[::-1])]
+                    for i, (tool, rep) in enumerate(turns):
+                        if case == "changed" and i % len(tools) == 0:
                             changed = change_files(tree, layout, 0.01,
                                                    args.seed * 1000 + run * 100 + rep,
                                                    f"{run_id}-{time.time()}")
