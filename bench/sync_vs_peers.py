@@ -336,6 +336,11 @@ class Tools:
         raise ValueError(tool)
 
 
+def rotated(items, k):
+    k %= len(items)
+    return items[k:] + items[:k]
+
+
 def uploaded_objects(counts):
     return counts.get("put", 0) + counts.get("mpu-init", 0)
 
@@ -483,10 +488,10 @@ def main():
                     # repeat of `changed` first changes a fresh 1%, which every tool then syncs.
                     repeats = {"noop": args.noop_repeats,
                                "changed": args.changed_repeats}.get(case, 1)
-                    # The order flips every run and repeat: the server slows as it fills, and
+                    # The order rotates every run and repeat: the server slows as it fills, and
                     # a tool that always went first would always meet the emptiest server.
                     turns = [(t_, r_) for r_ in range(repeats)
-                             for t_ in (tools if (run + r_) % 2 == 0 else tools[::-1])]
+                             for t_ in rotated(tools, run + r_)]
                     for i, (tool, rep) in enumerate(turns):
                         if case == "changed" and i % len(tools) == 0:
                             changed = change_files(tree, layout, 0.01,
