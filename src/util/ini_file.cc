@@ -2,26 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
+#include "util/text.h"
 
 namespace slack_intel {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 Result<IniFile> ParseIniFile(std::string_view text, std::string_view source) {
   IniFile file;
@@ -35,22 +18,22 @@ Result<IniFile> ParseIniFile(std::string_view text, std::string_view source) {
     ++line_number;
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
     const bool indented = !raw.empty() && (raw.front() == ' ' || raw.front() == '\t');
-    const std::string_view line = Trim(raw);
+    const std::string_view line = TrimWhitespace(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     auto error = [&](std::string_view why) {
       return Status::InvalidArgument(fmt::format("{}:{}: {}", source, line_number, why));
     };
     if (line.front() == '[') {
       if (line.back() != ']') return error("section header without a closing ']'");
-      section = &file[std::string(Trim(line.substr(1, line.size() - 2)))];
+      section = &file[std::string(TrimWhitespace(line.substr(1, line.size() - 2)))];
       parent_key.clear();
       continue;
     }
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) return error("expected 'key = value'");
     if (section == nullptr) return error("a setting before any [section]");
-    const std::string key = Lower(Trim(line.substr(0, eq)));
-    const std::string value(Trim(line.substr(eq + 1)));
+    const std::string key = AsciiLower(TrimWhitespace(line.substr(0, eq)));
+    const std::string value(TrimWhitespace(line.substr(eq + 1)));
     if (key.empty()) return error("a setting without a name");
     if (indented && !parent_key.empty()) {
       (*section)[parent_key + "." + key] = value;

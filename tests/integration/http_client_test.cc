@@ -59,6 +59,13 @@ Request Get(const std::string& url) {
   return request;
 }
 
+// The address of a server that has just stopped: connections to it are refused.
+std::string StoppedServerUrl() {
+  auto server = ServerProcess::Start({"node", Script("echo_server.mjs")});
+  server->Stop();
+  return server->base_url();
+}
+
 nlohmann::json Echoed(const Response& response) { return nlohmann::json::parse(response.body); }
 
 std::string EchoedBody(const Response& response) {
@@ -162,10 +169,7 @@ TEST(HttpBodies, OnlySuccessfulBodiesAreStreamedToTheResponseFile) {
 }
 
 TEST(HttpFailures, ARefusedConnectionIsWorthRetryingAndSaysWhere) {
-  auto server = ServerProcess::Start({"node", Script("echo_server.mjs")});
-  const std::string url = server->base_url() + "/x";
-  server->Stop();
-  auto response = MakeHttpClient(Direct())->Send(Get(url));
+  auto response = MakeHttpClient(Direct())->Send(Get(StoppedServerUrl() + "/x"));
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(response.status().message().find("127.0.0.1:"), std::string::npos)
@@ -173,11 +177,8 @@ TEST(HttpFailures, ARefusedConnectionIsWorthRetryingAndSaysWhere) {
 }
 
 TEST(HttpFailures, AnUnreachableProxyIsNamedInTheError) {
-  auto gone = ServerProcess::Start({"node", Script("echo_server.mjs")});
-  const std::string proxy_url = gone->base_url();
-  gone->Stop();
   HttpOptions options;
-  options.proxies = ProxyEnvironment{proxy_url, "", "", ""};
+  options.proxies = ProxyEnvironment{StoppedServerUrl(), "", "", ""};
   auto response = MakeHttpClient(options)->Send(Get("http://example.invalid/x"));
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable);

@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <vector>
+
+#include "util/text.h"
 
 namespace slack_intel::http {
 namespace {
@@ -103,9 +104,9 @@ class HttplibHttpClient final : public HttpClient {
       if (upload_buffer_.size() < buffer_bytes) upload_buffer_.resize(buffer_bytes);
       out.content_provider_ = [&, base = request.body_file->offset](size_t offset, size_t length,
                                                                     httplib::DataSink& sink) {
-        const ssize_t got = ::pread(body_fd, upload_buffer_.data(),
-                                    std::min(length, upload_buffer_.size()),
-                                    static_cast<off_t>(base + offset));
+        const ssize_t got =
+            ::pread(body_fd, upload_buffer_.data(), std::min(length, upload_buffer_.size()),
+                    static_cast<off_t>(base + offset));
         if (got <= 0) {  // the file shrank under us, or a read error
           body_short = true;
           return false;
@@ -151,12 +152,8 @@ class HttplibHttpClient final : public HttpClient {
     }
     response.status = in.status;
     response.headers.reserve(in.headers.size());
-    for (const auto& [name, value] : in.headers) {
-      std::string lower = name;
-      std::transform(lower.begin(), lower.end(), lower.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      response.headers.push_back({std::move(lower), value});
-    }
+    for (const auto& [name, value] : in.headers)
+      response.headers.push_back({AsciiLower(name), value});
     return response;
   }
 

@@ -2,29 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
 
+#include "util/text.h"
+
 namespace slack_intel::http {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
 
 std::string PercentDecode(std::string_view text) {
   std::string out;
@@ -43,12 +28,12 @@ std::string PercentDecode(std::string_view text) {
 }
 
 bool Bypassed(std::string_view no_proxy, const std::string& host) {
-  const std::string lower_host = Lower(host);
+  const std::string lower_host = AsciiLower(host);
   size_t start = 0;
   while (start <= no_proxy.size()) {
     size_t end = no_proxy.find(',', start);
     if (end == std::string_view::npos) end = no_proxy.size();
-    std::string entry = Lower(Trim(no_proxy.substr(start, end - start)));
+    std::string entry = AsciiLower(TrimWhitespace(no_proxy.substr(start, end - start)));
     start = end + 1;
     if (entry == "*") return true;
     if (entry.starts_with('[') && entry.ends_with(']')) entry = entry.substr(1, entry.size() - 2);
@@ -66,7 +51,7 @@ bool Bypassed(std::string_view no_proxy, const std::string& host) {
 Result<Proxy> ParseProxy(std::string_view text) {
   std::string_view rest = text;
   if (const size_t sep = rest.find("://"); sep != std::string_view::npos) {
-    const std::string scheme = Lower(rest.substr(0, sep));
+    const std::string scheme = AsciiLower(rest.substr(0, sep));
     if (scheme != "http") {
       return Status::InvalidArgument(fmt::format(
           "proxy scheme {}:// is not supported (only http:// proxies, with CONNECT for https)",

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "util/text.h"
 
 namespace slack_intel::http {
 
@@ -15,9 +15,7 @@ Result<Url> ParseUrl(std::string_view url) {
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return invalid("no scheme");
   Url parsed;
-  parsed.scheme = std::string(url.substr(0, scheme_end));
-  std::transform(parsed.scheme.begin(), parsed.scheme.end(), parsed.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  parsed.scheme = AsciiLower(url.substr(0, scheme_end));
   if (parsed.scheme != "http" && parsed.scheme != "https") {
     return invalid("only http:// and https:// are supported");
   }
