@@ -17,29 +17,19 @@ void AppendEscaped(std::string& out, std::string_view text) {
 std::optional<std::string> Unescape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
+  // Most fields hold no escape: they are copied a run at a time, not a byte at a time.
+  for (size_t percent; (percent = text.find('%')) != std::string_view::npos;) {
+    out.append(text.substr(0, percent));
     unsigned value = 0;
-    if (i + 2 >= text.size()) return std::nullopt;
-    auto [end, error] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-    if (error != std::errc() || end != text.data() + i + 3) return std::nullopt;
+    if (percent + 2 >= text.size()) return std::nullopt;
+    const char* digits = text.data() + percent + 1;
+    auto [end, error] = std::from_chars(digits, digits + 2, value, 16);
+    if (error != std::errc() || end != digits + 2) return std::nullopt;
     out += static_cast<char>(value);
-    i += 2;
+    text.remove_prefix(percent + 3);
   }
+  out.append(text);
   return out;
-}
-
-std::vector<std::string_view> SplitFields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (size_t start = 0;;) {
-    const size_t tab = line.find('\t', start);
-    fields.push_back(line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
-    if (tab == std::string_view::npos) return fields;
-    start = tab + 1;
-  }
 }
 
 }  // namespace slack_intel::sync

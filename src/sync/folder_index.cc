@@ -13,8 +13,11 @@ constexpr RecordFormat kFormat{"slack-intel folder index", 1, "folders will be r
 // path, mtime, ctime, inode, then one field per entry; a folder's name ends in '/' (a name
 // never holds one).
 std::optional<std::pair<std::string, FolderRecord>> ParseLine(std::string_view line) {
-  const std::vector<std::string_view> f = SplitFields(line);
-  if (f.size() < 4) return std::nullopt;
+  std::string_view f[4];
+  FieldReader fields(line);
+  for (std::string_view& field : f) {
+    if (!fields.Next(field)) return std::nullopt;
+  }
   FolderRecord record;
   auto path = Unescape(f[0]);
   if (!path || !(path->empty() || path->ends_with('/')) || !ParseInt(f[1], record.stamp.mtime_ns) ||
@@ -22,8 +25,8 @@ std::optional<std::pair<std::string, FolderRecord>> ParseLine(std::string_view l
     return std::nullopt;
   }
   record.path = std::move(*path);
-  for (size_t i = 4; i < f.size(); ++i) {
-    auto name = Unescape(f[i]);
+  for (std::string_view field; fields.Next(field);) {
+    auto name = Unescape(field);
     if (!name || name->empty() || *name == "/") return std::nullopt;
     const bool is_folder = name->ends_with('/');
     if (is_folder) name->pop_back();

@@ -12,8 +12,12 @@ constexpr RecordFormat kFormat{"slack-intel sync manifest", 2, "files will be ha
 constexpr size_t kFields = 9;
 
 std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view line) {
-  const std::vector<std::string_view> f = SplitFields(line);
-  if (f.size() != kFields) return std::nullopt;
+  std::string_view f[kFields];
+  FieldReader fields(line);
+  for (std::string_view& field : f) {
+    if (!fields.Next(field)) return std::nullopt;
+  }
+  if (!fields.done()) return std::nullopt;
   std::pair<std::string, ManifestEntry> row;
   ManifestEntry& e = row.second;
   auto key = Unescape(f[0]);

@@ -13,6 +13,8 @@ constexpr size_t kHeapStep = size_t{8} << 20;
 constexpr int kMmapThreshold = 4 << 20;  // blocks from here up get a mapping of their own
 constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
+void* volatile heap_gap = nullptr;  // volatile: the block is kept, not optimized away
+
 }  // namespace
 
 void TuneHeapForShortRuns() {
@@ -28,11 +30,16 @@ void TuneHeapForShortRuns() {
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
   void* probe = malloc(mallinfo2().keepcost + 64);
   const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
-  free(probe);
+  if (probe == nullptr) return;
   const uintptr_t from = (before + kHugePage - 1) & ~(kHugePage - 1);
   const uintptr_t to = after & ~(kHugePage - 1);
-  if (probe != nullptr && to > from)
-    madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+  const auto top = reinterpret_cast<uintptr_t>(probe);
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+  if (to <= from || top + 64 >= from) return free(probe);
+  // The probe starts where the free top of the heap did, below the first huge page: the blocks
+  // to come would start there, in 4 KiB pages faulted one at a time. Cut down to end where
+  // the huge pages begin, and kept (never touched, never freed), it leaves those to them.
+  heap_gap = realloc(probe, from - top - 8);
 }
 
 }  // namespace slack_intel

@@ -10,6 +10,7 @@
 
 #include "support/files.h"
 #include "support/temp_dir.h"
+#include "sync/escaped_fields.h"
 #include "sync/key_filter.h"
 #include "sync/local_files.h"
 #include "sync/manifest.h"
@@ -149,6 +150,27 @@ TEST(KeyFilter, TheLastMatchingFilterWinsAndStarsCrossSlashes) {
   EXPECT_FALSE(filter.Includes("messages/dt=2025-10-21/channel=random/data.parquet"));
   EXPECT_TRUE(filter.Includes("jira/dt=2025-10-21/data.parquet"));
   EXPECT_TRUE(filter.Includes("users.parquet"));
+}
+
+// State file fields are file names: any byte must survive, and a broken escape must read as
+// damage (the line is dropped), never as a different name.
+TEST(EscapedFields, RoundTripAnyByteAndRefuseBrokenEscapes) {
+  const std::string odd = "100%\tdone\r\n%41/é";
+  std::string line;
+  AppendEscaped(line, odd);
+  EXPECT_EQ(line.find_first_of("\t\r\n"), std::string::npos);
+  EXPECT_EQ(Unescape(line), odd);
+  EXPECT_EQ(Unescape("plain/name.parquet"), "plain/name.parquet");
+  EXPECT_EQ(Unescape("%25%2541"), "%%41");
+  for (const char* broken : {"%", "abc%4", "%zz", "a%4g", "%+1"})
+    EXPECT_FALSE(Unescape(broken).has_value()) << broken;
+
+  FieldReader fields("a\t\tc");
+  std::string_view field;
+  std::vector<std::string_view> seen;
+  while (fields.Next(field)) seen.push_back(field);
+  EXPECT_EQ(seen, (std::vector<std::string_view>{"a", "", "c"}));
+  EXPECT_TRUE(fields.done());
 }
 
 ManifestEntry Entry(uint64_t size, std::string md5, std::string remote_etag) {

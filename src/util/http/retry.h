@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 
 namespace slack_intel::http {
@@ -18,22 +19,26 @@ struct RetryPolicy {
 // Seeded, so tests are deterministic. Not thread-safe.
 class Backoff {
  public:
-  explicit Backoff(RetryPolicy policy, uint64_t seed = std::random_device{}())
-      : policy_(policy), random_(seed) {}
+  // Without a seed, one is drawn at the first retry: std::random_device costs ~30 us (CPUID
+  // traps on a VM), and most clients never retry.
+  explicit Backoff(RetryPolicy policy, std::optional<uint64_t> seed = std::nullopt)
+      : policy_(policy), seed_(seed) {}
 
   // REQUIRES: retry >= 1.
   std::chrono::milliseconds DelayBeforeRetry(int retry) {
+    if (!random_) random_.emplace(seed_ ? *seed_ : std::random_device{}());
     const int64_t ceiling = std::min<int64_t>(
         policy_.max_delay.count(), policy_.base_delay.count() << std::min(retry - 1, 30));
     std::uniform_int_distribution<int64_t> pick(0, ceiling);
-    return std::chrono::milliseconds(pick(random_));
+    return std::chrono::milliseconds(pick(*random_));
   }
 
   const RetryPolicy& policy() const { return policy_; }
 
  private:
   RetryPolicy policy_;
-  std::mt19937_64 random_;
+  std::optional<uint64_t> seed_;
+  std::optional<std::mt19937_64> random_;
 };
 
 }  // namespace slack_intel::http
