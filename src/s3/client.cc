@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <pugixml.hpp>
@@ -48,16 +49,15 @@ bool IsAwsHost(const std::string& host) {
 // S3's "url" encoding-type in listings: percent escapes, '+' for space.
 std::string UrlDecode(std::string_view s) {
   std::string out;
+  out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+    unsigned byte = 0;
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::from_chars(s.data() + i + 1, s.data() + i + 3, byte, 16).ptr == s.data() + i + 3) {
+      out += static_cast<char>(byte);
       i += 2;
     } else {
-      out += s[i];
+      out += s[i] == '+' ? ' ' : s[i];
     }
   }
   return out;
