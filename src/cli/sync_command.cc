@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "aws/environment.h"
 #include "cli/progress_line.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
+#include "sync/local_files.h"
 #include "sync/sync_runner.h"
 #include "util/heap_tuning.h"
 #include "util/redact.h"
@@ -109,13 +109,7 @@ Status RunSync(const SyncOptions& options) {
   // this takes a quarter of them away (docs/BENCHMARKS.md, "Small syncs and page faults").
   TuneHeapForShortRuns();
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
-  std::error_code error;
-  if (!options.pull && !std::filesystem::is_directory(options.cache_path, error)) {
-    return Status::NotFound(fmt::format(
-        "Local path does not exist: {} (create it with `slack-intel cache --days 7`, or pass "
-        "--cache-path)",
-        options.cache_path.string()));
-  }
+  if (!options.pull) SLACK_INTEL_RETURN_IF_ERROR(sync::CheckCacheFolder(options.cache_path));
   sync::SyncSettings settings;
   settings.cache_path = options.cache_path;
   settings.bucket = options.bucket;

@@ -57,4 +57,8 @@ Result<FileStamp> StatFile(const std::filesystem::path& path);
 // length that fits), so a truncated or half-written file is never uploaded.
 bool HasParquetFooter(const std::filesystem::path& path, uint64_t size_bytes);
 
+// OK if `cache_path` is a folder, else kNotFound: "Local path does not exist: <path>", with
+// how to make one.
+Status CheckCacheFolder(const std::filesystem::path& cache_path);
+
 }  // namespace slack_intel::sync

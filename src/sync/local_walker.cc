@@ -229,13 +229,8 @@ LocalWalker::~LocalWalker() = default;
 
 Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::path& cache_path,
                                                        const FolderIndexOptions& index) {
+  SLACK_INTEL_RETURN_IF_ERROR(CheckCacheFolder(cache_path));
   std::error_code error;
-  if (!std::filesystem::is_directory(cache_path, error)) {
-    return Status::NotFound(
-        fmt::format("Local path does not exist: {} (create it with `slack-intel cache "
-                    "--days 7`, or pass --cache-path)",
-                    cache_path.string()));
-  }
   std::unique_ptr<LocalWalker> walker(new LocalWalker());
   int64_t trust_before_ns = index.trust_before_ns;
   if (trust_before_ns == 0) {
