@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <pugixml.hpp>
@@ -13,6 +12,7 @@
 #include "aws/sigv4.h"
 #include "s3/error.h"
 #include "util/http/httplib_http_client.h"
+#include "util/http/url.h"
 
 namespace slack_intel::s3 {
 namespace {
@@ -44,23 +44,6 @@ Endpoint ParseEndpoint(const std::string& url, const std::string& region) {
 
 bool IsAwsHost(const std::string& host) {
   return host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn");
-}
-
-// S3's "url" encoding-type in listings: percent escapes, '+' for space.
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned byte = 0;
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::from_chars(s.data() + i + 1, s.data() + i + 3, byte, 16).ptr == s.data() + i + 3) {
-      out += static_cast<char>(byte);
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
 }
 
 // ", which is N s behind/ahead of the server" from the reply's Date header, or "".
@@ -308,7 +291,7 @@ Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::str
     return Status::Corruption(fmt::format("{}: no ListBucketResult in the reply", call.what()));
   const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
   auto key_text = [&](const char* text) {
-    return url_encoded ? UrlDecode(text) : std::string(text);
+    return url_encoded ? http::PercentDecode(text, true) : std::string(text);
   };
   ListPage page;
   for (pugi::xml_node c : root.children("Contents")) {
@@ -477,11 +460,11 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
     const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
     for (pugi::xml_node u : root.children("Upload")) {
       std::string key = u.child_value("Key");
-      uploads.push_back({url_encoded ? UrlDecode(key) : key, u.child_value("UploadId"),
-                         u.child_value("Initiated")});
+      uploads.push_back({url_encoded ? http::PercentDecode(key, true) : key,
+                         u.child_value("UploadId"), u.child_value("Initiated")});
     }
     if (std::string_view(root.child_value("IsTruncated")) != "true") return uploads;
-    key_marker = url_encoded ? UrlDecode(root.child_value("NextKeyMarker"))
+    key_marker = url_encoded ? http::PercentDecode(root.child_value("NextKeyMarker"), true)
                              : root.child_value("NextKeyMarker");
     upload_id_marker = root.child_value("NextUploadIdMarker");
     if (key_marker.empty() && upload_id_marker.empty()) {

@@ -34,12 +34,19 @@ void TuneHeapForShortRuns() {
   const uintptr_t from = (before + kHugePage - 1) & ~(kHugePage - 1);
   const uintptr_t to = after & ~(kHugePage - 1);
   const auto top = reinterpret_cast<uintptr_t>(probe);
-  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-  if (to <= from || top + 64 >= from) return free(probe);
+  if (to <= from) {  // the step holds no whole huge page
+    free(probe);
+    return;
+  }
+  madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
   // The probe starts where the free top of the heap did, below the first huge page: the blocks
   // to come would start there, in 4 KiB pages faulted one at a time. Cut down to end where
   // the huge pages begin, and kept (never touched, never freed), it leaves those to them.
-  heap_gap = realloc(probe, from - top - 8);
+  if (top + 64 < from) {
+    heap_gap = realloc(probe, from - top - 8);  // malloc adds its 8-byte size field
+  } else {
+    free(probe);
+  }
 }
 
 }  // namespace slack_intel

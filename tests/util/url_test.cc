@@ -46,5 +46,16 @@ TEST(ParseUrl, RefusesWhatItCannotConnectTo) {
   }
 }
 
+// S3 lists keys in its "url" encoding ('+' for a space) and proxy passwords come escaped:
+// either way the bytes must come back exactly, and a stray '%' is kept, not dropped.
+TEST(PercentDecode, GivesBackTheBytesAndKeepsStrayPercentSigns) {
+  EXPECT_EQ(PercentDecode("channel%3Ddev+ops%2Fdata.parquet", true),
+            "channel=dev ops/data.parquet");
+  EXPECT_EQ(PercentDecode("p%40ss+word"), "p@ss+word");
+  EXPECT_EQ(PercentDecode("100%25%C3%A9"), "100%\xC3\xA9");
+  EXPECT_EQ(PercentDecode("50% off %4"), "50% off %4");
+  EXPECT_EQ(PercentDecode("%zz%+1"), "%zz%+1");
+}
+
 }  // namespace
 }  // namespace slack_intel::http

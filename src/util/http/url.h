@@ -22,4 +22,8 @@ struct Url {
 // port that is not 1-65535.
 Result<Url> ParseUrl(std::string_view url);
 
+// Percent escapes decoded ("%2F" -> '/'); with `plus_is_space`, '+' -> ' ' as in S3's "url"
+// encoding of listed keys. A '%' without two hex digits after it stays as it is.
+std::string PercentDecode(std::string_view text, bool plus_is_space = false);
+
 }  // namespace slack_intel::http
