@@ -10,7 +10,7 @@ APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   # libraries slack-intel links (Parquet codecs: snappy, zstd, zlib for GZIP)
   libfmt-dev libspdlog-dev libcli11-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev
-  libpugixml-dev libcpp-httplib-dev libssl-dev
+  libpugixml-dev libssl-dev
   libyaml-cpp-dev
   libzip-dev
   # the Parquet reader's fuzzer: clang with libFuzzer

@@ -10,8 +10,8 @@
 #include "aws/crypto.h"
 #include "aws/profile_providers.h"
 #include "aws/sigv4.h"
-#include "util/http/httplib_http_client.h"
 #include "util/http/retry.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::aws {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::jira {
 namespace {

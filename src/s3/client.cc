@@ -11,7 +11,7 @@
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "s3/error.h"
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 #include "util/http/url.h"
 
 namespace slack_intel::s3 {

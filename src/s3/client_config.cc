@@ -2,7 +2,7 @@
 
 #include "aws/default_chain.h"
 #include "aws/shared_config.h"
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::s3 {
 

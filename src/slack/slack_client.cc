@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "slack/slack_json.h"
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::slack {
 namespace {

@@ -8,13 +8,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "aws/crypto.h"
 #include "support/files.h"
 #include "support/server_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::http {
 namespace {
@@ -94,6 +95,15 @@ TEST_F(HttpTls, ACertificateTrustedThroughTheCaBundleIsAccepted) {
   }
 }
 
+TEST_F(HttpTls, AnIpAddressIsCheckedAgainstTheCertificatesAddresses) {
+  HttpOptions options = Direct();
+  options.ca_bundle = cert_.first;
+  auto response = MakeHttpClient(options)->Send(
+      Get("https://127.0.0.1:" + std::to_string(server_->port()) + "/by-address"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+}
+
 TEST_F(HttpTls, AnUntrustedCertificateIsRefusedWithTheRemedy) {
   auto response = MakeHttpClient(Direct())->Send(Get(url_ + "/hello"));
   ASSERT_FALSE(response.ok());
@@ -166,6 +176,22 @@ TEST(HttpBodies, OnlySuccessfulBodiesAreStreamedToTheResponseFile) {
   EXPECT_EQ(missing->status, 404);
   EXPECT_FALSE(missing->body.empty());  // the error body stays in memory, for the message
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing"));
+}
+
+TEST(HttpConnections, OneConnectionCarriesManyRequestsAndOneTheServerClosedIsReplaced) {
+  auto server =
+      ServerProcess::Start({"node", Script("echo_server.mjs")}, {{"KEEP_ALIVE_MS", "200"}});
+  auto client = MakeHttpClient(Direct());
+  std::vector<int> ports;
+  for (int i = 0; i < 3; ++i) {
+    if (i == 2) std::this_thread::sleep_for(std::chrono::milliseconds(600));  // idle: closed
+    auto response = client->Send(Get(server->base_url() + "/n" + std::to_string(i)));
+    ASSERT_TRUE(response.ok()) << i << ": " << response.status().ToString();
+    EXPECT_EQ(Echoed(*response)["path"], "/n" + std::to_string(i));
+    ports.push_back(Echoed(*response)["client_port"].get<int>());
+  }
+  EXPECT_EQ(ports[0], ports[1]);  // kept alive
+  EXPECT_NE(ports[1], ports[2]);  // the server had closed it: a new one, and no error
 }
 
 TEST(HttpFailures, ARefusedConnectionIsWorthRetryingAndSaysWhere) {

@@ -16,7 +16,7 @@
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/temp_dir.h"
-#include "util/http/httplib_http_client.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::testing {
 namespace {

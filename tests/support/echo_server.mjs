@@ -1,6 +1,7 @@
 // A minimal stand-in for testing the harness and our HTTP transport: answers every request
 // with what it received (method, path, headers, body in base64) as JSON. With TLS_CERT and TLS_KEY
-// (PEM files) in the environment it speaks HTTPS instead.
+// (PEM files) in the environment it speaks HTTPS instead; with KEEP_ALIVE_MS it closes a
+// connection idle for that long (node's default: 5 s).
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -18,6 +19,7 @@ const handler = (req, res) => {
       headers: req.headers,
       body_base64: Buffer.concat(chunks).toString('base64'),
       pid: process.pid,
+      client_port: req.socket.remotePort,  // the same port twice: the connection was reused
     }));
   });
 };
@@ -27,4 +29,13 @@ const server = tls
   ? https.createServer({ cert: fs.readFileSync(process.env.TLS_CERT),
                          key: fs.readFileSync(process.env.TLS_KEY) }, handler)
   : http.createServer(handler);
+const idleMs = Number(process.env.KEEP_ALIVE_MS ?? 0);
+if (idleMs) {
+  server.on('connection', (socket) => {
+    let timer;
+    const arm = () => { clearTimeout(timer); timer = setTimeout(() => socket.destroy(), idleMs); };
+    socket.on('data', arm);
+    arm();
+  });
+}
 await listen(server);

@@ -20,8 +20,9 @@ struct HttpOptions {
   std::optional<ProxyEnvironment> proxies;  // default: ProxyEnvironment::FromProcess()
 };
 
-// HttpClient over cpp-httplib: one keep-alive connection per origin at a time, TLS through
-// OpenSSL with certificate and host name checks, proxies as curl takes them from the
+// HttpClient over a plain socket (connection.h) and our HTTP/1.1 response parser
+// (response_parser.h): one keep-alive connection per origin at a time, TLS through OpenSSL
+// with certificate and host name checks, proxies as curl takes them from the
 // environment (http_proxy, HTTPS_PROXY, NO_PROXY: proxy.h). Bodies are never re-encoded:
 // "Accept-Encoding: identity" unless the caller asks otherwise, and no added Content-Type.
 // Ignores SIGPIPE process-wide (a peer closing mid-write must be an error, not a kill).
