@@ -1,7 +1,6 @@
 #include "import/export_archive.h"
 
 #include <fmt/format.h>
-#include <zip.h>
 
 #include <algorithm>
 #include <fstream>
@@ -9,6 +8,8 @@
 #include <mutex>
 #include <sstream>
 #include <system_error>
+
+#include "import/libzip.h"
 
 namespace slack_intel::import {
 namespace {
@@ -34,19 +35,19 @@ Status NotAnExport(const std::filesystem::path& path, const std::vector<std::str
       fmt::format("{} is not a Slack export: it has no channels.json", path.string()));
 }
 
-std::string ZipErrorText(int code) {
+std::string ZipErrorText(const LibZip& lib, int code) {
   zip_error_t error;
-  zip_error_init_with_code(&error, code);
-  std::string text = zip_error_strerror(&error);
-  zip_error_fini(&error);
+  lib.error_init_with_code(&error, code);
+  std::string text = lib.error_strerror(&error);
+  lib.error_fini(&error);
   return text;
 }
 
 class ZipArchive : public ExportArchive {
  public:
-  ZipArchive(std::filesystem::path path, std::string root, zip_t* zip)
-      : ExportArchive(std::move(path), std::move(root)), zip_(zip) {}
-  ~ZipArchive() override { zip_discard(zip_); }
+  ZipArchive(std::filesystem::path path, std::string root, const LibZip& lib, zip_t* zip)
+      : ExportArchive(std::move(path), std::move(root)), lib_(lib), zip_(zip) {}
+  ~ZipArchive() override { lib_.discard(zip_); }
   ZipArchive(const ZipArchive&) = delete;
   ZipArchive& operator=(const ZipArchive&) = delete;
 
@@ -62,32 +63,33 @@ class ZipArchive : public ExportArchive {
       return Status::NotFound(fmt::format("{}: no such file", Describe(file)));
     std::lock_guard lock(mutex_);  // one zip_t reads one entry at a time
     zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(zip_, it->second, 0, &st) != 0) {
-      return Status::Corruption(fmt::format("{}: {}", Describe(file), zip_strerror(zip_)));
+    lib_.stat_init(&st);
+    if (lib_.stat_index(zip_, it->second, 0, &st) != 0) {
+      return Status::Corruption(fmt::format("{}: {}", Describe(file), lib_.strerror(zip_)));
     }
-    zip_file_t* entry = zip_fopen_index(zip_, it->second, 0);
+    zip_file_t* entry = lib_.fopen_index(zip_, it->second, 0);
     if (entry == nullptr) {
-      return Status::Corruption(fmt::format("{}: {}", Describe(file), zip_strerror(zip_)));
+      return Status::Corruption(fmt::format("{}: {}", Describe(file), lib_.strerror(zip_)));
     }
     std::string bytes;
     if (st.valid & ZIP_STAT_SIZE) bytes.reserve(std::min<zip_uint64_t>(st.size, 1u << 30));
     char buffer[64 * 1024];
     while (true) {
-      const zip_int64_t n = zip_fread(entry, buffer, sizeof buffer);
+      const zip_int64_t n = lib_.fread(entry, buffer, sizeof buffer);
       if (n < 0) {  // a CRC mismatch or truncated data
-        const std::string why = zip_file_strerror(entry);
-        zip_fclose(entry);
+        const std::string why = lib_.file_strerror(entry);
+        lib_.fclose(entry);
         return Status::Corruption(fmt::format("{}: {}", Describe(file), why));
       }
       if (n == 0) break;
       bytes.append(buffer, static_cast<size_t>(n));
     }
-    zip_fclose(entry);
+    lib_.fclose(entry);
     return bytes;
   }
 
  private:
+  const LibZip& lib_;
   zip_t* zip_;
   std::map<std::string, zip_uint64_t> index_;
   std::mutex mutex_;
@@ -173,20 +175,21 @@ Result<std::unique_ptr<ExportArchive>> ExportArchive::Open(const std::filesystem
   if (!std::filesystem::exists(path, error)) {
     return Status::NotFound(fmt::format("export not found: {}", path.string()));
   }
+  SLACK_INTEL_ASSIGN_OR_RETURN(const LibZip* lib, LibZip::Get());
   int code = 0;
-  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
+  zip_t* zip = lib->open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
   if (zip == nullptr) {
     return Status::Corruption(
-        fmt::format("{} is not a readable ZIP: {}", path.string(), ZipErrorText(code)));
+        fmt::format("{} is not a readable ZIP: {}", path.string(), ZipErrorText(*lib, code)));
   }
-  auto archive = std::make_unique<ZipArchive>(path, "", zip);
+  auto archive = std::make_unique<ZipArchive>(path, "", *lib, zip);
   std::vector<std::string> names;
-  const zip_int64_t count = zip_get_num_entries(zip, 0);
+  const zip_int64_t count = lib->get_num_entries(zip, 0);
   for (zip_int64_t i = 0; i < count; ++i) {
-    const char* name = zip_get_name(zip, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
+    const char* name = lib->get_name(zip, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
     if (name == nullptr) {
       return Status::Corruption(
-          fmt::format("{}: entry {}: {}", path.string(), i, zip_strerror(zip)));
+          fmt::format("{}: entry {}: {}", path.string(), i, lib->strerror(zip)));
     }
     if (auto unsafe = UnsafeEntryName(name)) {
       return Status::InvalidArgument(
