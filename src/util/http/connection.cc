@@ -67,9 +67,11 @@ int ConnectOne(const addrinfo& address, Clock::time_point deadline) {
 
 Result<std::shared_ptr<TlsContext>> TlsContext::Get(const std::string& ca_bundle, bool verify) {
   static std::mutex mutex;
-  static std::map<std::pair<std::string, bool>, std::shared_ptr<TlsContext>> contexts;
+  // Never destroyed: OpenSSL may register its own clean-up at exit after this map exists, and
+  // would then run first; an SSL_CTX freed after it is a crash at exit.
+  static auto* contexts = new std::map<std::pair<std::string, bool>, std::shared_ptr<TlsContext>>;
   std::lock_guard lock(mutex);
-  auto& context = contexts[{ca_bundle, verify}];
+  auto& context = (*contexts)[{ca_bundle, verify}];
   if (context != nullptr) return context;
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   if (ctx == nullptr) return Status::Internal("TLS: cannot create an OpenSSL context");
