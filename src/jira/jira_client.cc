@@ -1,13 +1,13 @@
 #include "jira/jira_client.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "util/http/basic_auth.h"
 #include "util/http/socket_http_client.h"
 
 namespace slack_intel::jira {
@@ -17,16 +17,6 @@ using nlohmann::json;
 
 constexpr size_t kKeysPerQuery = 50;  // keeps the JQL short; Jira has a query-length limit
 constexpr int kMaxRateLimitWaits = 100;
-
-std::string BasicAuth(const std::string& email, const std::string& token) {
-  const std::string plain = email + ":" + token;
-  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()),
-                                static_cast<int>(plain.size()));
-  out.resize(static_cast<size_t>(n));
-  return "Basic " + out;
-}
 
 std::optional<std::string> Text(const json& object, const char* name) {
   auto it = object.find(name);
@@ -104,9 +94,10 @@ Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
     http::Request request;
     request.method = "POST";
     request.url = options_.base_url + "/rest/api/3/search/jql";
-    request.headers = {{"authorization", BasicAuth(options_.email, options_.api_token)},
-                       {"content-type", "application/json"},
-                       {"accept", "application/json"}};
+    request.headers = {
+        {"authorization", http::BasicAuthorization(options_.email, options_.api_token)},
+        {"content-type", "application/json"},
+        {"accept", "application/json"}};
     request.body = body.dump();
     ++calls_;
     auto sent = http_->Send(request);

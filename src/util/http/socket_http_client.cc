@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "util/http/basic_auth.h"
 #include "util/http/connection.h"
 #include "util/http/response_parser.h"
 #include "util/text.h"
@@ -66,16 +66,6 @@ struct BodySink {
     return !file_error;
   }
 };
-
-std::string BasicCredentials(const Proxy& proxy) {
-  const std::string plain = proxy.user + ":" + proxy.password;
-  std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()),
-                                static_cast<int>(plain.size()));
-  encoded.resize(static_cast<size_t>(n));
-  return "Basic " + encoded;
-}
 
 // host:port, with an IPv6 literal in brackets: what CONNECT names.
 std::string HostPort(const Url& url) {
@@ -158,7 +148,8 @@ class SocketHttpClient final : public HttpClient {
   Status OpenTunnel(Connection& connection, const Url& url, const Proxy& proxy) {
     const std::string target = HostPort(url);
     std::string head = fmt::format("CONNECT {0} HTTP/1.1\r\nHost: {0}\r\n", target);
-    if (!proxy.user.empty()) head += "Proxy-Authorization: " + BasicCredentials(proxy) + "\r\n";
+    if (!proxy.user.empty())
+      head += "Proxy-Authorization: " + BasicAuthorization(proxy.user, proxy.password) + "\r\n";
     head += "\r\n";
     Status sent = connection.WriteAll(head);
     if (!sent.ok()) return Status(sent.code(), "CONNECT: " + sent.message());
@@ -193,7 +184,7 @@ class SocketHttpClient final : public HttpClient {
     if (!HasHeader(request, "accept-encoding")) out += "Accept-Encoding: identity\r\n";
     if (!HasHeader(request, "user-agent")) out += "User-Agent: slack-intel\r\n";
     if (absolute && !proxy->user.empty())
-      out += "Proxy-Authorization: " + BasicCredentials(*proxy) + "\r\n";
+      out += "Proxy-Authorization: " + BasicAuthorization(proxy->user, proxy->password) + "\r\n";
     const bool has_body = request.body_file || !request.body.empty() || request.method == "PUT" ||
                           request.method == "POST";
     const uint64_t body_length =
