@@ -5,13 +5,29 @@
 namespace slack_intel::sync {
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    if (c == '%' || c == '\t' || c == '\n' || c == '\r') {
-      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
+  // Every line of a rewritten state file passes here: plain runs are appended whole.
+  constexpr char kHex[] = "0123456789ABCDEF";
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c != '%' && c != '\t' && c != '\n' && c != '\r') continue;
+    out.append(text, run, i - run);
+    out += '%';
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+    run = i + 1;
   }
+  out.append(text, run);
+}
+
+void AppendInt(std::string& out, int64_t value) {
+  const fmt::format_int text(value);
+  out.append(text.data(), text.size());
+}
+
+void AppendInt(std::string& out, uint64_t value) {
+  const fmt::format_int text(value);
+  out.append(text.data(), text.size());
 }
 
 std::optional<std::string> Unescape(std::string_view text) {

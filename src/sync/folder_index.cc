@@ -24,7 +24,6 @@ std::optional<std::pair<std::string, FolderRecord>> ParseLine(std::string_view l
       !ParseInt(f[2], record.stamp.ctime_ns) || !ParseInt(f[3], record.stamp.inode)) {
     return std::nullopt;
   }
-  record.path = std::move(*path);
   for (std::string_view field; fields.Next(field);) {
     auto name = Unescape(field);
     if (!name || name->empty() || *name == "/") return std::nullopt;
@@ -33,7 +32,7 @@ std::optional<std::pair<std::string, FolderRecord>> ParseLine(std::string_view l
     if (name->find('/') != std::string::npos) return std::nullopt;
     record.entries.push_back({std::move(*name), is_folder});
   }
-  return std::pair<std::string, FolderRecord>(record.path, std::move(record));
+  return std::pair<std::string, FolderRecord>(std::move(*path), std::move(record));
 }
 
 }  // namespace
@@ -49,12 +48,17 @@ FolderIndexReader::FolderIndexReader(const std::filesystem::path& path)
 
 FolderIndexWriter::FolderIndexWriter(const std::filesystem::path& path) : file_(path, kFormat) {}
 
-Status FolderIndexWriter::Add(bool unchanged, const FolderRecord& r) {
+Status FolderIndexWriter::Add(bool unchanged, std::string_view path, const FolderStamp& stamp,
+                              const std::vector<FolderEntry>& entries) {
   return file_.Add(unchanged, [&](std::string& line) {
-    AppendEscaped(line, r.path);
-    fmt::format_to(std::back_inserter(line), "\t{}\t{}\t{}", r.stamp.mtime_ns, r.stamp.ctime_ns,
-                   r.stamp.inode);
-    for (const FolderEntry& entry : r.entries) {
+    AppendEscaped(line, path);
+    for (const int64_t number : {stamp.mtime_ns, stamp.ctime_ns}) {
+      line += '\t';
+      AppendInt(line, number);
+    }
+    line += '\t';
+    AppendInt(line, stamp.inode);
+    for (const FolderEntry& entry : entries) {
       line += '\t';
       AppendEscaped(line, entry.name);
       if (entry.is_folder) line += '/';

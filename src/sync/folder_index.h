@@ -32,9 +32,9 @@ struct FolderEntry {
   bool operator==(const FolderEntry&) const = default;
 };
 
-// One folder as the last walk read it.
+// One folder as the last walk read it. Its key in the index is its path relative to the
+// walked root, ending in '/': "messages/dt=2025-10-21/".
 struct FolderRecord {
-  std::string path;  // relative to the walked root, ending in '/': "messages/dt=2025-10-21/"
   FolderStamp stamp;
   std::vector<FolderEntry> entries;  // in walk order
   bool operator==(const FolderRecord&) const = default;
@@ -54,7 +54,8 @@ class FolderIndexWriter {
  public:
   explicit FolderIndexWriter(const std::filesystem::path& path);
   // `unchanged`: the record the index holds for its folder, read back in order.
-  Status Add(bool unchanged, const FolderRecord& record);
+  Status Add(bool unchanged, std::string_view path, const FolderStamp& stamp,
+             const std::vector<FolderEntry>& entries);
   Status Diverge() { return file_.Diverge(); }  // a folder removed
   bool changed() const { return file_.changed(); }
   Status Commit() { return file_.Commit(); }  // otherwise dropping the writer discards it

@@ -122,9 +122,9 @@ class LocalWalker::SortedTree {
       recorded = reader_->Find(key_);
       if (recorded && recorded->stamp == *stamp) {
         ++folders_reused_;
-        stack_.push_back(Level{-1, base_fd, base_key_length, {}, 0, key_.size()});
-        stack_.back().entries = recorded->entries;
-        return Record(*stamp, recorded);
+        stack_.push_back(
+            Level{-1, base_fd, base_key_length, std::move(recorded->entries), 0, key_.size()});
+        return Record(*stamp, true, true);
       }
     }
     const int fd =
@@ -140,20 +140,21 @@ class LocalWalker::SortedTree {
     ++folders_read_;
     stack_.push_back(Level{fd, fd, key_.size(), {}, 0, key_.size()});  // owns fd from here on
     SLACK_INTEL_RETURN_IF_ERROR(ReadEntries(fd, stack_.back().entries));
-    return stamp ? Record(*stamp, recorded) : Status::OK();
+    return stamp ? Record(*stamp, recorded.has_value(), false) : Status::OK();
   }
 
   // Writes the current level to the new index, if its folder is old enough to trust (stamped
-  // before it was read, so that a later change gives it a new stamp).
-  Status Record(const FolderStamp& stamp, const std::optional<FolderRecord>& recorded) {
+  // before it was read, so that a later change gives it a new stamp). `recorded`: the index
+  // held this folder; `reused`: the level's entries are that record's, under the same stamp.
+  Status Record(const FolderStamp& stamp, bool recorded, bool reused) {
     if (!writer_) return Status::OK();
-    std::optional<FolderRecord> record;
-    if (stamp.mtime_ns < trust_before_ns_ && stamp.ctime_ns < trust_before_ns_)
-      record = FolderRecord{key_, stamp, stack_.back().entries};
-    // A folder the index held and the walk passed over (removed) changes it too.
-    Status written =
-        reader_->Dropped(false) > 0 || record != recorded ? writer_->Diverge() : Status::OK();
-    if (written.ok() && record) written = writer_->Add(record == recorded, *record);
+    const bool trusted = stamp.mtime_ns < trust_before_ns_ && stamp.ctime_ns < trust_before_ns_;
+    // The new index holds the same line only for a trusted folder taken from it, and neither
+    // holds one for an untrusted folder it lacked. A folder the index held and the walk passed
+    // over (removed) changes it too.
+    const bool same = trusted ? reused : !recorded;
+    Status written = reader_->Dropped(false) > 0 || !same ? writer_->Diverge() : Status::OK();
+    if (written.ok() && trusted) written = writer_->Add(reused, key_, stamp, stack_.back().entries);
     if (!written.ok()) IndexFailed(written);  // a read-only cache still walks
     return Status::OK();
   }

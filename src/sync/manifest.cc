@@ -70,14 +70,23 @@ ManifestWriter::ManifestWriter(const std::filesystem::path& path) : file_(path, 
 
 Status ManifestWriter::Add(bool unchanged, std::string_view key, const ManifestEntry& e) {
   return file_.Add(unchanged, [&](std::string& line) {
+    const auto number = [&line](auto value) {
+      line += '\t';
+      AppendInt(line, value);
+    };
+    const auto text = [&line](std::string_view value) {
+      line += '\t';
+      AppendEscaped(line, value);
+    };
     AppendEscaped(line, key);
-    fmt::format_to(std::back_inserter(line), "\t{}\t{}\t{}\t{}\t", e.stamp.size_bytes,
-                   e.stamp.mtime_ns, e.stamp.ctime_ns, e.stamp.inode);
-    AppendEscaped(line, e.md5_hex);
-    line += '\t';
-    AppendEscaped(line, e.multipart_etag);
-    fmt::format_to(std::back_inserter(line), "\t{}\t", e.part_size);
-    AppendEscaped(line, e.remote_etag);
+    number(e.stamp.size_bytes);
+    number(e.stamp.mtime_ns);
+    number(e.stamp.ctime_ns);
+    number(e.stamp.inode);
+    text(e.md5_hex);
+    text(e.multipart_etag);
+    number(e.part_size);
+    text(e.remote_etag);
     line += '\n';
   });
 }

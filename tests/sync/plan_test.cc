@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <thread>
 
 #include "support/files.h"
@@ -171,6 +172,32 @@ TEST(EscapedFields, RoundTripAnyByteAndRefuseBrokenEscapes) {
   while (fields.Next(field)) seen.push_back(field);
   EXPECT_EQ(seen, (std::vector<std::string_view>{"a", "", "c"}));
   EXPECT_TRUE(fields.done());
+}
+
+// State file numbers: nanosecond times (19 digits, or negative before 1970), sizes and inodes
+// up to 2^64 - 1. Anything else, or a number out of range, is damage.
+TEST(EscapedFields, NumbersReadBackExactlyAndRefuseAnythingElse) {
+  int64_t signed_value = 0;
+  uint64_t unsigned_value = 0;
+  std::string line;
+  for (const int64_t value :
+       {int64_t{0}, int64_t{1'764'000'000'123'456'789}, int64_t{-5},
+        std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()}) {
+    line.clear();
+    AppendInt(line, value);
+    ASSERT_TRUE(ParseInt(line, signed_value)) << line;
+    EXPECT_EQ(signed_value, value);
+  }
+  line.clear();
+  AppendInt(line, std::numeric_limits<uint64_t>::max());
+  ASSERT_TRUE(ParseInt(line, unsigned_value)) << line;
+  EXPECT_EQ(unsigned_value, std::numeric_limits<uint64_t>::max());
+  EXPECT_FALSE(ParseInt("9223372036854775808", signed_value));  // one past the largest
+  EXPECT_FALSE(ParseInt("18446744073709551616", unsigned_value));
+  EXPECT_FALSE(ParseInt("-1", unsigned_value));
+  for (const char* bad : {"", "-", "12a", " 1", "1 ", "1.5", "+1", "0x10", "\xd9"})
+    EXPECT_FALSE(ParseInt(bad, signed_value)) << bad;
+  EXPECT_EQ(signed_value, std::numeric_limits<int64_t>::min());  // untouched by a refusal
 }
 
 ManifestEntry Entry(uint64_t size, std::string md5, std::string remote_etag) {

@@ -59,20 +59,42 @@ Result<Url> ParseUrl(std::string_view url) {
   return parsed;
 }
 
+namespace {
+
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
 std::string PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
+  // A listing decodes every key: plain runs are copied whole, not a byte at a time.
+  size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    unsigned byte = 0;
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::from_chars(text.data() + i + 1, text.data() + i + 3, byte, 16).ptr ==
-            text.data() + i + 3) {
-      out += static_cast<char>(byte);
-      i += 2;
-    } else {
-      out += plus_is_space && text[i] == '+' ? ' ' : text[i];
+    const char c = text[i];
+    if (c != '%' && !(plus_is_space && c == '+')) continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    if (c == '+') {
+      out += ' ';
+      continue;
     }
+    const int high = i + 2 < text.size() ? HexDigitValue(text[i + 1]) : -1;
+    const int low = high >= 0 ? HexDigitValue(text[i + 2]) : -1;
+    if (low < 0) {
+      out += '%';  // a stray percent sign stays
+      continue;
+    }
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+    run = i + 1;
   }
+  out.append(text, run);
   return out;
 }
 
