@@ -37,6 +37,35 @@ class FieldReader {
   bool done_ = false;
 };
 
+// Appends the tab-separated fields of one line to `line`, escaped, as FieldReader reads them.
+class FieldWriter {
+ public:
+  explicit FieldWriter(std::string& line) : line_(line) {}
+  FieldWriter& Text(std::string_view text) {
+    Separate();
+    AppendEscaped(line_, text);
+    return *this;
+  }
+  FieldWriter& Number(int64_t value) {
+    Separate();
+    AppendInt(line_, value);
+    return *this;
+  }
+  FieldWriter& Number(uint64_t value) {
+    Separate();
+    AppendInt(line_, value);
+    return *this;
+  }
+
+ private:
+  void Separate() {
+    if (!first_) line_ += '\t';
+    first_ = false;
+  }
+  std::string& line_;
+  bool first_ = true;
+};
+
 // A whole field as a decimal number; false (and `value` untouched) if it is anything else or
 // out of range.
 template <typename Int>

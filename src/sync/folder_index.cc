@@ -51,17 +51,11 @@ FolderIndexWriter::FolderIndexWriter(const std::filesystem::path& path) : file_(
 Status FolderIndexWriter::Add(bool unchanged, std::string_view path, const FolderStamp& stamp,
                               const std::vector<FolderEntry>& entries) {
   return file_.Add(unchanged, [&](std::string& line) {
-    AppendEscaped(line, path);
-    for (const int64_t number : {stamp.mtime_ns, stamp.ctime_ns}) {
-      line += '\t';
-      AppendInt(line, number);
-    }
-    line += '\t';
-    AppendInt(line, stamp.inode);
+    FieldWriter fields(line);
+    fields.Text(path).Number(stamp.mtime_ns).Number(stamp.ctime_ns).Number(stamp.inode);
     for (const FolderEntry& entry : entries) {
-      line += '\t';
-      AppendEscaped(line, entry.name);
-      if (entry.is_folder) line += '/';
+      fields.Text(entry.name);
+      if (entry.is_folder) line += '/';  // after the escaped name: a name never holds one
     }
     line += '\n';
   });

@@ -70,23 +70,16 @@ ManifestWriter::ManifestWriter(const std::filesystem::path& path) : file_(path, 
 
 Status ManifestWriter::Add(bool unchanged, std::string_view key, const ManifestEntry& e) {
   return file_.Add(unchanged, [&](std::string& line) {
-    const auto number = [&line](auto value) {
-      line += '\t';
-      AppendInt(line, value);
-    };
-    const auto text = [&line](std::string_view value) {
-      line += '\t';
-      AppendEscaped(line, value);
-    };
-    AppendEscaped(line, key);
-    number(e.stamp.size_bytes);
-    number(e.stamp.mtime_ns);
-    number(e.stamp.ctime_ns);
-    number(e.stamp.inode);
-    text(e.md5_hex);
-    text(e.multipart_etag);
-    number(e.part_size);
-    text(e.remote_etag);
+    FieldWriter(line)
+        .Text(key)
+        .Number(e.stamp.size_bytes)
+        .Number(e.stamp.mtime_ns)
+        .Number(e.stamp.ctime_ns)
+        .Number(e.stamp.inode)
+        .Text(e.md5_hex)
+        .Text(e.multipart_etag)
+        .Number(e.part_size)
+        .Text(e.remote_etag);
     line += '\n';
   });
 }
