@@ -47,8 +47,8 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
   return cache_path / ".slack-intel" / "sync" / fmt::format("{}-{}.{}", bucket, id, suffix);
 }
 
-ManifestReader::ManifestReader(const std::filesystem::path& path)
-    : SortedRecordReader(path, kFormat, &ParseLine) {}
+ManifestReader::ManifestReader(const std::filesystem::path& path, DamageReport report)
+    : SortedRecordReader(path, kFormat, &ParseLine, report) {}
 
 std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path& path,
                                                     size_t every) {

@@ -36,7 +36,8 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
 // empty from the damage on, which costs re-hashing, never a wrong decision.
 class ManifestReader : public SortedRecordReader<ManifestEntry> {
  public:
-  explicit ManifestReader(const std::filesystem::path& path);
+  explicit ManifestReader(const std::filesystem::path& path,
+                          DamageReport report = DamageReport::kLog);
 
   // Every `every`-th key of the manifest at `path` (the `every`-th, the 2 x `every`-th, ...):
   // where a parallel listing can cut the key space. Empty without a manifest.

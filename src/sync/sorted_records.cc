@@ -8,7 +8,7 @@
 namespace slack_intel::sync {
 
 bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
-                      const RecordFormat& format) {
+                      const RecordFormat& format, DamageReport report) {
   std::string line;
   if (!std::getline(in, line)) return false;
   const auto header = nlohmann::json::parse(line, nullptr, false);
@@ -16,6 +16,7 @@ bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
       header.value("version", 0) == format.version) {
     return true;
   }
+  if (report == DamageReport::kSilent) return false;
   spdlog::warn("ignoring {}: not a version {} {} ({})", path.string(), format.version,
                format.name.substr(format.name.find(' ') + 1), format.consequence);
   return false;

@@ -23,9 +23,13 @@ struct RecordFormat {
   std::string_view consequence;  // of ignoring the file: "files will be hashed again"
 };
 
-// Whether `in` starts with `format`'s header (a foreign or older file is logged).
+// Whether a reader logs what it ignores: when two cursors read the same file in one run, one
+// of them says so.
+enum class DamageReport { kLog, kSilent };
+
+// Whether `in` starts with `format`'s header (a foreign or older file is logged unless kSilent).
 bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
-                      const RecordFormat& format);
+                      const RecordFormat& format, DamageReport report);
 void WarnDamagedRecords(const std::filesystem::path& path, const RecordFormat& format);
 // A new record file: its AtomicFileWriter, with the header written. Not flushed to disk on
 // Commit: a record file is a hint, and a damaged one reads as one that ends early.
@@ -33,16 +37,17 @@ Result<AtomicFileWriter> OpenRecordFile(const std::filesystem::path& path,
                                         const RecordFormat& format);
 
 // A forward cursor over a record file. Only ever a hint: a missing or foreign file reads as
-// empty, and a line that is unreadable or out of order ends it there (logged).
+// empty, and a line that is unreadable or out of order ends it there (logged unless kSilent).
 template <typename Record>
 class SortedRecordReader {
  public:
   // A line's key and record; nullopt if the line is unreadable.
   using Parser = std::optional<std::pair<std::string, Record>> (*)(std::string_view line);
 
-  SortedRecordReader(const std::filesystem::path& path, const RecordFormat& format, Parser parse)
-      : path_(path), format_(format), parse_(parse), in_(path) {
-    if (in_ && ReadRecordHeader(in_, path_, format_)) Advance();
+  SortedRecordReader(const std::filesystem::path& path, const RecordFormat& format, Parser parse,
+                     DamageReport report = DamageReport::kLog)
+      : path_(path), format_(format), parse_(parse), report_(report), in_(path) {
+    if (in_ && ReadRecordHeader(in_, path_, format_, report_)) Advance();
     had_entries_ = current_.has_value();
   }
 
@@ -77,7 +82,7 @@ class SortedRecordReader {
     if (!std::getline(in_, line_)) return false;
     auto row = parse_(line_);
     if (!row || (previous && row->first <= *previous)) {
-      WarnDamagedRecords(path_, format_);
+      if (report_ == DamageReport::kLog) WarnDamagedRecords(path_, format_);
       in_.setstate(std::ios::eofbit);
       return false;
     }
@@ -88,6 +93,7 @@ class SortedRecordReader {
   std::filesystem::path path_;
   RecordFormat format_;
   Parser parse_;
+  DamageReport report_;
   std::ifstream in_;
   std::optional<std::pair<std::string, Record>> current_;
   std::string line_;

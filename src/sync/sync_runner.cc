@@ -213,7 +213,8 @@ Status SyncRun::FillLocal() {
 // and the listing go on. Everything else, and any doubt, is left to the merge.
 void SyncRun::StartEarlyUploads() {
   if (!push() || s_.dry_run || s_.compare != CompareMode::kContent) return;
-  early_recorded_ = std::make_unique<ManifestReader>(manifest_path_);
+  // The merge reads the same manifest and reports any damage in it.
+  early_recorded_ = std::make_unique<ManifestReader>(manifest_path_, DamageReport::kSilent);
   // No manifest: everything looks new. Uploader threads start as work comes (ConsiderEarly).
   early_enabled_ = early_recorded_->had_entries();
 }

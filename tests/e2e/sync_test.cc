@@ -312,11 +312,19 @@ TEST_F(SyncE2E, TheManifestSparesHashingAndALostOrStaleOneNeverMisleads) {
   EXPECT_TRUE(Get("prod/jira/dt=2025-10-21/data.parquet") ==
               ReadFileBytes(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
 
-  // Damage is ignored with a warning, never trusted.
-  for (const auto& entry : fs::directory_iterator(state)) std::ofstream(entry.path()) << "garbage";
+  // Damage is ignored with a warning (one per file), never trusted.
+  std::vector<fs::path> garbled;
+  for (const auto& entry : fs::directory_iterator(state)) {
+    std::ofstream(entry.path()) << "garbage";
+    garbled.push_back(entry.path());
+  }
   ProcessResult damaged = Sync({"--json"});
   EXPECT_EQ(damaged.exit_code, 0) << damaged.stderr_text;
   EXPECT_EQ(Summary(damaged)["uploaded"], 0);
+  for (const fs::path& file : garbled) {
+    if (file.extension() != ".manifest") continue;
+    EXPECT_EQ(Count(damaged.stderr_text, "ignoring " + file.string()), 1) << damaged.stderr_text;
+  }
 }
 
 TEST_F(SyncE2E, CompareMtimeAndSizeFollowTheirRules) {
