@@ -2,13 +2,14 @@
 """`slack-intel sync` beside aws s3 sync, rclone sync, s3cmd sync and a raw parallel PUT loop,
 in one run, against one local Ceph RADOS Gateway.
 
-For each tree size (--files) and run (--runs), on a generated cache-like tree:
-  full     every tool uploads the tree into its own empty bucket
-  noop     the same command again, nothing changed (--noop-repeats times, tools taking turns;
-           the median is reported)
+For each tree size (--files) and run (--runs), on a generated cache-like tree, each tool in
+turn (the order rotates per run), alone on the server:
+  full     the tool uploads the tree into its own empty bucket
+  noop     the same command again, nothing changed (--noop-repeats times; the median is reported)
   changed  1% of the files (the newest partitions) rewritten with new bytes of the same size,
-           mtime now; the same command again (--changed-repeats times, each on a fresh 1%,
-           tools taking turns; the median is reported)
+           mtime now; the same command again (--changed-repeats times, each on a fresh 1%, the
+           same files for every tool; the median is reported)
+then its bucket is emptied and removed, and the next tool starts once the machine is idle.
 Figures per tool and case: wall seconds, client CPU seconds (user+sys of the child, from
 os.wait4), peak RSS (the child's ru_maxrss) and the requests the server logged for the run
 (the beast access-log lines of $CEPH_TEST_DIR/log/rgw.a.log, counted by kind). The raw PUT loop
@@ -42,8 +43,7 @@ import time
 from bench_util import run_measured
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The raw PUT loop goes first: a server already holding the other tools' objects is slower,
-# and the limit must not be measured at a disadvantage.
+# The order of the first run; later runs rotate it.
 ALL_TOOLS = ["raw-put", "slack-intel", "aws", "rclone", "rclone-checksum", "s3cmd"]
 PEERS = ["aws", "rclone", "rclone-checksum", "s3cmd"]
 CASES = ["full", "noop", "changed"]
@@ -302,6 +302,15 @@ class Tools:
                         "--endpoint-url", self.endpoint], env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
+    def remove_bucket(self, bucket):
+        """Empties (DeleteObjects, 1,000 keys a request) and removes `bucket`; a failure is
+        logged, not fatal: the figures are already taken."""
+        done = subprocess.run(["/usr/bin/aws", "s3", "rb", f"s3://{bucket}", "--force",
+                               "--endpoint-url", self.endpoint], env=self.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            log(f"could not remove {bucket}: {done.stderr.strip()[-300:]}")
+
     def command(self, tool, tree, bucket, prefix):
         c = str(CONCURRENCY)
         if tool == "slack-intel":
@@ -343,6 +352,53 @@ def rotated(items, k):
 
 def uploaded_objects(counts):
     return counts.get("put", 0) + counts.get("mpu-init", 0)
+
+
+def measure(t, rgw, work, tool, case, n, run, rep, tree, bucket, tree_bytes, changed, timeout):
+    """Runs one sync of `tool` and returns its row: wall, CPU, RSS, the server's requests."""
+    cmd = t.command(tool, tree, bucket, "cache/")
+    out = os.path.join(work, f"{tool}-{n}-{run}-{case}-{rep}.out")
+    rgw.mark()
+    code, wall, cpu, rss = run_measured(cmd, t.env, out, timeout)
+    counts, statuses, done = rgw.since_mark()
+    requests = sum(counts.values())
+    row = {"tool": tool, "case": case, "files": n, "run": run,
+           "exit": code, "ok": code == 0, "wall_s": wall, "cpu_s": cpu,
+           "rss_mb": rss, "requests": requests, "req_done": done,
+           "counts": counts, "statuses": statuses,
+           "uploads": uploaded_objects(counts),
+           "tree_mb": tree_bytes / 1e6, "changed_files": changed[0],
+           "changed_mb": changed[1] / 1e6, "command": cmd}
+    log(f"{n} r{run} {case:7} {tool:15} exit={code} wall={wall:.2f}s "
+        f"cpu={cpu:.2f}s rss={rss:.0f}MB req={requests} "
+        f"({fmt_counts(counts)}) http={statuses}"
+        + ("" if done == requests else f" [req done lines: {done}]"))
+    if code != 0:
+        with open(out, "rb") as f:
+            tail = f.read()[-600:].decode("utf-8", "replace")
+        log(f"{tool} failed; end of its output:\n{tail}")
+    return row
+
+
+def machine_idle_fraction(seconds):
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, all
+    idle0, all0 = sample()
+    time.sleep(seconds)
+    idle1, all1 = sample()
+    return (idle1 - idle0) / max(1, all1 - all0)
+
+
+def wait_for_quiet_machine(idle=0.9, limit_s=180):
+    """Waits until the machine is idle (the server done with a removed bucket's objects), so
+    the next tool does not pay for the last one's clean-up; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        if machine_idle_fraction(2) >= idle:
+            break
+    return time.monotonic() - started
 
 
 # ------------------------------------------------------------------ report
@@ -476,52 +532,33 @@ def main():
             tree_bytes = sum(s for _, s in layout)
             log(f"tree: {n} files, {tree_bytes / 1e6:.1f} MB")
             for run in range(args.runs):
-                shutil.rmtree(os.path.join(tree, ".slack-intel"), ignore_errors=True)
-                buckets = {}
-                for tool in tools:
-                    buckets[tool] = f"sb-{run_id}-{n}-r{run}-{tool}".lower()[:63]
-                    t.create_bucket(buckets[tool])
-                changed = (0, 0)
-                for case in CASES:
-                    # Repeats (tools taking turns) make the median less at the mercy of one
-                    # noisy moment. A no-op changes nothing, so it is simply run again; each
-                    # repeat of `changed` first changes a fresh 1%, which every tool then syncs.
-                    repeats = {"noop": args.noop_repeats,
-                               "changed": args.changed_repeats}.get(case, 1)
-                    # The order rotates every run and repeat: the server slows as it fills, and
-                    # a tool that always went first would always meet the emptiest server.
-                    turns = [(t_, r_) for r_ in range(repeats)
-                             for t_ in rotated(tools, run + r_)]
-                    for i, (tool, rep) in enumerate(turns):
-                        if case == "changed" and i % len(tools) == 0:
-                            changed = change_files(tree, layout, 0.01,
-                                                   args.seed * 1000 + run * 100 + rep,
-                                                   f"{run_id}-{time.time()}")
-                            log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
+                # Each tool in turn, alone on the server: its own empty bucket, full, no-op,
+                # changed, then the bucket is emptied and removed. The server slows as it
+                # fills (docs/BENCHMARKS.md), so a tool measured beside the other tools'
+                # objects would meet a server no user of it meets. The order rotates per run.
+                for tool in rotated(tools, run):
+                    shutil.rmtree(os.path.join(tree, STATE), ignore_errors=True)  # a first sync
+                    bucket = f"sb-{run_id}-{n}-r{run}-{tool}".lower()[:63]
+                    t.create_bucket(bucket)
+                    for case in CASES:
+                        repeats = {"noop": args.noop_repeats,
+                                   "changed": args.changed_repeats}.get(case, 1)
                         if tool == "raw-put" and case != "full":
                             continue
-                        cmd = t.command(tool, tree, buckets[tool], "cache/")
-                        out = os.path.join(work, f"{tool}-{n}-{run}-{case}-{rep}.out")
-                        rgw.mark()
-                        code, wall, cpu, rss = run_measured(cmd, t.env, out, args.timeout)
-                        counts, statuses, done = rgw.since_mark()
-                        requests = sum(counts.values())
-                        row = {"tool": tool, "case": case, "files": n, "run": run,
-                               "exit": code, "ok": code == 0, "wall_s": wall, "cpu_s": cpu,
-                               "rss_mb": rss, "requests": requests, "req_done": done,
-                               "counts": counts, "statuses": statuses,
-                               "uploads": uploaded_objects(counts),
-                               "tree_mb": tree_bytes / 1e6, "changed_files": changed[0],
-                               "changed_mb": changed[1] / 1e6, "command": cmd}
-                        results.append(row)
-                        log(f"{n} r{run} {case:7} {tool:15} exit={code} wall={wall:.2f}s "
-                            f"cpu={cpu:.2f}s rss={rss:.0f}MB req={requests} "
-                            f"({fmt_counts(counts)}) http={statuses}"
-                            + ("" if done == requests else f" [req done lines: {done}]"))
-                        if code != 0:
-                            with open(out, "rb") as f:
-                                tail = f.read()[-600:].decode("utf-8", "replace")
-                            log(f"{tool} failed; end of its output:\n{tail}")
+                        for rep in range(repeats):
+                            changed = (0, 0)
+                            if case == "changed":
+                                # The same files for every tool (the seed), new bytes each time.
+                                changed = change_files(tree, layout, 0.01,
+                                                       args.seed * 1000 + run * 100 + rep,
+                                                       f"{run_id}-{time.time()}")
+                                log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
+                            results.append(measure(t, rgw, work, tool, case, n, run, rep, tree,
+                                                   bucket, tree_bytes, changed, args.timeout))
+                    log(f"removing {bucket}")
+                    t.remove_bucket(bucket)
+                    waited = wait_for_quiet_machine()
+                    log(f"server quiet after {waited:.0f} s")
             # the changed files stay changed: a later run of this size starts from there
     finally:
         if args.json:
