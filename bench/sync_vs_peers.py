@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """`slack-intel sync` beside aws s3 sync, rclone sync, s3cmd sync and a raw parallel PUT loop,
-in one run, against one local Ceph RADOS Gateway.
+in one run, against a local Ceph RADOS Gateway.
 
 For each tree size (--files) and run (--runs), on a generated cache-like tree, each tool in
-turn (the order rotates per run), alone on the server:
+turn (the order rotates per run), alone on a server of its own (Server: restarted fresh, or
+with --env-file the given one, the last tool's bucket removed):
   full     the tool uploads the tree into its own empty bucket
   noop     the same command again, nothing changed (--noop-repeats times; the median is reported)
   changed  1% of the files (the newest partitions) rewritten with new bytes of the same size,
            mtime now; the same command again (--changed-repeats times, each on a fresh 1%, the
            same files for every tool; the median is reported)
-then its bucket is emptied and removed, and the next tool starts once the machine is idle.
+Every measured run starts on an idle machine.
 Figures per tool and case: wall seconds, client CPU seconds (user+sys of the child, from
 os.wait4), peak RSS (the child's ru_maxrss) and the requests the server logged for the run
 (the beast access-log lines of $CEPH_TEST_DIR/log/rgw.a.log, counted by kind). The raw PUT loop
@@ -241,6 +242,51 @@ def read_env_file(path):
     return values
 
 
+class Server:
+    """The S3 server the tools run against. Started by this script: a fresh one for each tool
+    and run (stopped, wiped and started again with the same settings), since the server slows
+    as it fills and stays slower after a bucket of 20,000 objects is removed; no tool meets
+    what another left. Given (--env-file): the same one throughout, each tool's bucket removed
+    after its cases."""
+
+    def __init__(self, args, work):
+        self.args, self.work = args, work
+        self.owned = not args.env_file
+        if self.owned:
+            self.ceph_dir = args.ceph_dir or os.path.join(work, "ceph")
+        else:
+            self.ceph_dir = args.ceph_dir or os.path.dirname(os.path.abspath(args.env_file))
+        self.running = False
+        self.tools = None
+
+    def fresh(self):
+        """Returns (Tools, RgwLog) for the next tool's run."""
+        if self.owned:
+            if self.running:
+                stop_ceph(self.ceph_dir)
+            env_file = start_ceph(self.ceph_dir)
+            self.running = True
+        else:
+            env_file = self.args.env_file
+        rgw_log_path = os.path.join(self.ceph_dir, "log", "rgw.a.log")
+        if not os.path.exists(rgw_log_path):
+            sys.exit(f"no RGW log at {rgw_log_path}: pass --ceph-dir")
+        self.tools = Tools(self.args, read_env_file(env_file), self.work)
+        if self.owned:
+            self.tools.warm_up()
+        return self.tools, RgwLog(rgw_log_path)
+
+    def release(self, bucket):
+        if not self.owned:
+            log(f"removing {bucket}")
+            self.tools.remove_bucket(bucket)
+
+    def stop(self):
+        if self.running:
+            stop_ceph(self.ceph_dir)
+            self.running = False
+
+
 # ------------------------------------------------------------------ the tools
 
 
@@ -258,6 +304,7 @@ class Tools:
                     f"  max_concurrent_requests = {CONCURRENCY}\n")
         empty = os.path.join(home, "empty")
         open(empty, "w").close()
+        self.empty_file = empty
         absent = os.path.join(home, "no-such-file")
         self.s3cfg = os.path.join(home, "s3cfg")
         fd = os.open(self.s3cfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -299,6 +346,14 @@ class Tools:
 
     def create_bucket(self, bucket):
         subprocess.run(["/usr/bin/aws", "s3api", "create-bucket", "--bucket", bucket,
+                        "--endpoint-url", self.endpoint], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def warm_up(self):
+        """A new server creates its pools on the first bucket and object: not in a tool's run."""
+        self.create_bucket("sb-warm-up")
+        subprocess.run(["/usr/bin/aws", "s3api", "put-object", "--bucket", "sb-warm-up",
+                        "--key", "warm-up", "--body", self.empty_file,
                         "--endpoint-url", self.endpoint], env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
@@ -358,6 +413,12 @@ def measure(t, rgw, work, tool, case, n, run, rep, tree, bucket, tree_bytes, cha
     """Runs one sync of `tool` and returns its row: wall, CPU, RSS, the server's requests."""
     cmd = t.command(tool, tree, bucket, "cache/")
     out = os.path.join(work, f"{tool}-{n}-{run}-{case}-{rep}.out")
+    # After an upload the server flushes and compacts for a few seconds: whoever ran next
+    # would pay for it (the first no-op after a full upload was the slowest of three, for
+    # every tool).
+    waited = wait_for_quiet_machine()
+    if waited > 5:
+        log(f"waited {waited:.0f} s for an idle machine")
     rgw.mark()
     code, wall, cpu, rss = run_measured(cmd, t.env, out, timeout)
     counts, statuses, done = rgw.since_mark()
@@ -392,8 +453,8 @@ def machine_idle_fraction(seconds):
 
 
 def wait_for_quiet_machine(idle=0.9, limit_s=180):
-    """Waits until the machine is idle (the server done with a removed bucket's objects), so
-    the next tool does not pay for the last one's clean-up; returns the seconds waited."""
+    """Waits until the machine is idle (the server done with the last run's writes or a removed
+    bucket), so a run does not pay for the one before; returns the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < limit_s:
         if machine_idle_fraction(2) >= idle:
@@ -488,7 +549,8 @@ def main():
     ap.add_argument("--work-dir", default="/tmp/sync-bench",
                     help="trees and logs (kept until the end; removed unless --keep)")
     ap.add_argument("--env-file", help="use a running server (S3_ENDPOINT, S3_ACCESS_KEY, "
-                    "S3_SECRET_KEY, S3_REGION) instead of starting one; with --ceph-dir its log")
+                    "S3_SECRET_KEY, S3_REGION) instead of starting a fresh one per tool; with "
+                    "--ceph-dir its log")
     ap.add_argument("--ceph-dir", help="CEPH_TEST_DIR of the server (default: a temp dir under "
                     "--work-dir, started and stopped by this script)")
     ap.add_argument("--seed", type=int, default=42)
@@ -508,20 +570,7 @@ def main():
 
     os.makedirs(args.work_dir, exist_ok=True)
     work = tempfile.mkdtemp(prefix="run-", dir=args.work_dir)
-    started_ceph = None
-    if args.env_file:
-        env_file = args.env_file
-        ceph_dir = args.ceph_dir or os.path.dirname(os.path.abspath(env_file))
-    else:
-        ceph_dir = args.ceph_dir or os.path.join(work, "ceph")
-        env_file = start_ceph(ceph_dir)
-        started_ceph = ceph_dir
-    rgw_log_path = os.path.join(ceph_dir, "log", "rgw.a.log")
-    if not os.path.exists(rgw_log_path):
-        sys.exit(f"no RGW log at {rgw_log_path}: pass --ceph-dir")
-    rgw = RgwLog(rgw_log_path)
-    s3 = read_env_file(env_file)
-    t = Tools(args, s3, work)
+    server = Server(args, work)
     run_id = time.strftime("%H%M%S")
     results = []
     try:
@@ -532,11 +581,11 @@ def main():
             tree_bytes = sum(s for _, s in layout)
             log(f"tree: {n} files, {tree_bytes / 1e6:.1f} MB")
             for run in range(args.runs):
-                # Each tool in turn, alone on the server: its own empty bucket, full, no-op,
-                # changed, then the bucket is emptied and removed. The server slows as it
-                # fills (docs/BENCHMARKS.md), so a tool measured beside the other tools'
-                # objects would meet a server no user of it meets. The order rotates per run.
+                # Each tool in turn, alone on a fresh server (Server): its own empty bucket,
+                # full, no-op, changed. Measured beside the other tools' objects, it would meet
+                # a slower server than any user of it meets. The order rotates per run.
                 for tool in rotated(tools, run):
+                    t, rgw = server.fresh()
                     shutil.rmtree(os.path.join(tree, STATE), ignore_errors=True)  # a first sync
                     bucket = f"sb-{run_id}-{n}-r{run}-{tool}".lower()[:63]
                     t.create_bucket(bucket)
@@ -555,17 +604,13 @@ def main():
                                 log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
                             results.append(measure(t, rgw, work, tool, case, n, run, rep, tree,
                                                    bucket, tree_bytes, changed, args.timeout))
-                    log(f"removing {bucket}")
-                    t.remove_bucket(bucket)
-                    waited = wait_for_quiet_machine()
-                    log(f"server quiet after {waited:.0f} s")
+                    server.release(bucket)
             # the changed files stay changed: a later run of this size starts from there
     finally:
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(results, f, indent=1)
-        if started_ceph:
-            stop_ceph(started_ceph)
+        server.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
             for n in sizes:
