@@ -358,7 +358,7 @@ class Tools:
                        stdout=subprocess.DEVNULL)
 
     def remove_bucket(self, bucket):
-        """Empties (DeleteObjects, 1,000 keys a request) and removes `bucket`; a failure is
+        """Empties (one DELETE per key: ~90 s for 20,000 here) and removes `bucket`; a failure is
         logged, not fatal: the figures are already taken."""
         done = subprocess.run(["/usr/bin/aws", "s3", "rb", f"s3://{bucket}", "--force",
                                "--endpoint-url", self.endpoint], env=self.env,
