@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Paired rounds of a 1% change: slack-intel and rclone --checksum, each on a fresh Ceph RGW of
-its own (both running), every round's change synced by both, minutes apart, the order
+its own (both running), every round's change synced by both, seconds apart, the order
 alternating. It takes the day's drift out of the ratio (docs/BENCHMARKS.md, "Peers got slower
 during the day"). Standard library only; run with /usr/bin/python3."""
 
@@ -35,22 +35,23 @@ def main():
     servers, handles, walls = {}, {}, {tool: [] for tool in TOOLS}
     try:
         for tool in TOOLS:
-            servers[tool] = bench.Server(args, work)
-            servers[tool].ceph_dir = os.path.join(work, "ceph-" + tool)
+            servers[tool] = bench.Server(args, work, name="ceph-" + tool)
             handles[tool] = servers[tool].fresh()
         shutil.rmtree(os.path.join(tree, bench.STATE), ignore_errors=True)
         for tool in TOOLS:
             tools, rgw = handles[tool]
             tools.create_bucket("paired")
-            bench.measure(tools, rgw, work, tool, "full", args.files, 0, 0, tree, "paired",
-                          tree_bytes, (0, 0), args.timeout)
+            bench.measure(tools, rgw, work, tool, "full", n=args.files, run=0, rep=0, tree=tree,
+                          bucket="paired", tree_bytes=tree_bytes, changed=(0, 0),
+                          timeout=args.timeout)
         for r in range(args.rounds):
             changed = bench.change_files(tree, layout, 0.01, args.seed * 1000 + r,
                                          f"paired-{time.time()}")
             for tool in TOOLS if r % 2 == 0 else TOOLS[::-1]:
                 tools, rgw = handles[tool]
-                row = bench.measure(tools, rgw, work, tool, "changed", args.files, 0, r, tree,
-                                    "paired", tree_bytes, changed, args.timeout)
+                row = bench.measure(tools, rgw, work, tool, "changed", n=args.files, run=0, rep=r,
+                                    tree=tree, bucket="paired", tree_bytes=tree_bytes,
+                                    changed=changed, timeout=args.timeout)
                 walls[tool].append(row["wall_s"])
     finally:
         for server in servers.values():

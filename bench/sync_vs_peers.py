@@ -249,11 +249,12 @@ class Server:
     what another left. Given (--env-file): the same one throughout, each tool's bucket removed
     after its cases."""
 
-    def __init__(self, args, work):
+    def __init__(self, args, work, name="ceph"):
+        """`name`: the folder under `work` of a server started here (two can run side by side)."""
         self.args, self.work = args, work
         self.owned = not args.env_file
         if self.owned:
-            self.ceph_dir = args.ceph_dir or os.path.join(work, "ceph")
+            self.ceph_dir = args.ceph_dir or os.path.join(work, name)
         else:
             self.ceph_dir = args.ceph_dir or os.path.dirname(os.path.abspath(args.env_file))
         self.running = False
@@ -409,8 +410,10 @@ def uploaded_objects(counts):
     return counts.get("put", 0) + counts.get("mpu-init", 0)
 
 
-def measure(t, rgw, work, tool, case, n, run, rep, tree, bucket, tree_bytes, changed, timeout):
-    """Runs one sync of `tool` and returns its row: wall, CPU, RSS, the server's requests."""
+def measure(t, rgw, work, tool, case, *, n, run, rep, tree, bucket, tree_bytes, changed,
+            timeout):
+    """Runs one sync of `tool` and returns its row: wall, CPU, RSS, the server's requests.
+    `changed`: (files, bytes) of the 1% change it syncs, (0, 0) for the other cases."""
     cmd = t.command(tool, tree, bucket, "cache/")
     out = os.path.join(work, f"{tool}-{n}-{run}-{case}-{rep}.out")
     # After an upload the server flushes and compacts for a few seconds: whoever ran next
@@ -602,8 +605,10 @@ def main():
                                                        args.seed * 1000 + run * 100 + rep,
                                                        f"{run_id}-{time.time()}")
                                 log(f"changed {changed[0]} files ({changed[1] / 1e6:.1f} MB)")
-                            results.append(measure(t, rgw, work, tool, case, n, run, rep, tree,
-                                                   bucket, tree_bytes, changed, args.timeout))
+                            results.append(measure(
+                                t, rgw, work, tool, case, n=n, run=run, rep=rep, tree=tree,
+                                bucket=bucket, tree_bytes=tree_bytes, changed=changed,
+                                timeout=args.timeout))
                     server.release(bucket)
             # the changed files stay changed: a later run of this size starts from there
     finally:

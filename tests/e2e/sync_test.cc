@@ -312,7 +312,7 @@ TEST_F(SyncE2E, TheManifestSparesHashingAndALostOrStaleOneNeverMisleads) {
   EXPECT_TRUE(Get("prod/jira/dt=2025-10-21/data.parquet") ==
               ReadFileBytes(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
 
-  // Damage is ignored with a warning (one per file), never trusted.
+  // Damage is ignored, never trusted, and said once: two readers of the manifest, one warning.
   std::vector<fs::path> garbled;
   for (const auto& entry : fs::directory_iterator(state)) {
     std::ofstream(entry.path()) << "garbage";
