@@ -73,6 +73,8 @@ class SortedRecordReader {
   }
   // Whether the file held any record when opened.
   bool had_entries() const { return had_entries_; }
+  // Whether a damaged line ended the file early: a key not found may then lie beyond it.
+  bool damaged() const { return damaged_; }
 
  private:
   bool Advance() {
@@ -83,6 +85,7 @@ class SortedRecordReader {
     auto row = parse_(line_);
     if (!row || (previous && row->first <= *previous)) {
       if (report_ == DamageReport::kLog) WarnDamagedRecords(path_, format_);
+      damaged_ = true;
       in_.setstate(std::ios::eofbit);
       return false;
     }
@@ -99,6 +102,7 @@ class SortedRecordReader {
   std::string line_;
   uint64_t dropped_ = 0;
   bool had_entries_ = false;
+  bool damaged_ = false;
 };
 
 // Writes the next version of a record file while the current one is read in the same order,

@@ -222,6 +222,8 @@ void SyncRun::StartEarlyUploads() {
 void SyncRun::ConsiderEarly(const LocalFile& file) {
   if (!early_enabled_ || !s_.filter.Includes(file.key)) return;
   const std::optional<ManifestEntry> recorded = early_recorded_->Find(file.key);
+  // Past a damaged line, a file the manifest lacks is not known to be new.
+  if (!recorded && early_recorded_->damaged()) return;
   if (recorded && (recorded->stamp == file.stamp || recorded->md5_hex.empty())) return;
   const uint64_t size = file.stamp.size_bytes;
   if (size >= s_.upload.multipart_threshold_bytes) return;  // multipart ETags: the merge's

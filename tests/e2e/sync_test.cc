@@ -312,6 +312,20 @@ TEST_F(SyncE2E, TheManifestSparesHashingAndALostOrStaleOneNeverMisleads) {
   EXPECT_TRUE(Get("prod/jira/dt=2025-10-21/data.parquet") ==
               ReadFileBytes(cache_ / "raw/jira/dt=2025-10-21/data.parquet"));
 
+  // A line damaged partway: the files after it may be new or not, so they are hashed again,
+  // not uploaded.
+  fs::path manifest;
+  for (const auto& entry : fs::directory_iterator(state)) {
+    if (entry.path().extension() == ".manifest") manifest = entry.path();
+  }
+  std::string text = ReadFileBytes(manifest);
+  const size_t second_record = text.find('\n', text.find('\n') + 1) + 1;  // after the header
+  text.replace(second_record, text.find('\n', second_record) - second_record, "12a");
+  std::ofstream(manifest, std::ios::trunc) << text;
+  ProcessResult cut_short = Sync({"--json"});
+  EXPECT_EQ(Summary(cut_short)["uploaded"], 0) << cut_short.stdout_text;
+  EXPECT_EQ(Summary(cut_short)["hashed_files"], 3) << "the 3 files from the damaged line on";
+
   // Damage is ignored, never trusted, and said once: two readers of the manifest, one warning.
   std::vector<fs::path> garbled;
   for (const auto& entry : fs::directory_iterator(state)) {
