@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "aws/crypto.h"
 #include "sync/escaped_fields.h"
 
@@ -64,6 +66,28 @@ std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path&
     keys.push_back(std::move(*key));
   }
   return keys;
+}
+
+namespace {
+std::filesystem::path UnfinishedMark(const std::filesystem::path& manifest) {
+  std::filesystem::path mark = manifest;
+  return mark += ".unfinished";
+}
+}  // namespace
+
+bool MarkManifestUnfinished(const std::filesystem::path& manifest) {
+  const std::filesystem::path mark = UnfinishedMark(manifest);
+  std::error_code error;
+  if (std::filesystem::exists(mark, error)) return true;
+  // Not flushed, and a failure is not an error: a lost mark can only repeat a PUT.
+  std::filesystem::create_directories(mark.parent_path(), error);
+  std::ofstream{mark};
+  return false;
+}
+
+void ClearManifestUnfinished(const std::filesystem::path& manifest) {
+  std::error_code error;
+  std::filesystem::remove(UnfinishedMark(manifest), error);
 }
 
 ManifestWriter::ManifestWriter(const std::filesystem::path& path) : file_(path, kFormat) {}

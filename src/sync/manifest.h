@@ -44,6 +44,13 @@ class ManifestReader : public SortedRecordReader<ManifestEntry> {
   static std::vector<std::string> SampleKeys(const std::filesystem::path& path, size_t every);
 };
 
+// While a sync that uploads runs, its manifest is marked unfinished (`<manifest>.unfinished`).
+// A run killed, or stopped by an error, before it wrote its manifest leaves the mark, so the
+// next run knows the bucket may hold files the manifest lacks. MarkManifestUnfinished says
+// whether the last run left it.
+bool MarkManifestUnfinished(const std::filesystem::path& manifest);
+void ClearManifestUnfinished(const std::filesystem::path& manifest);
+
 // Writes a manifest in ascending key order, only from its first change on (RecordFileWriter).
 class ManifestWriter {
  public:

@@ -212,7 +212,15 @@ Status SyncRun::FillLocal() {
 // (at worst the PUT repeats bytes someone else uploaded), so it goes up now, while the walk
 // and the listing go on. Everything else, and any doubt, is left to the merge.
 void SyncRun::StartEarlyUploads() {
-  if (!push() || s_.dry_run || s_.compare != CompareMode::kContent) return;
+  if (!push() || s_.dry_run) return;
+  // A run that ended before writing the manifest may have uploaded files it lacks: until a
+  // run finishes, no file looks new.
+  if (MarkManifestUnfinished(manifest_path_)) {
+    spdlog::info("the last sync to {} did not finish: what it uploaded is checked, not sent again",
+                 Url(""));
+    return;
+  }
+  if (s_.compare != CompareMode::kContent) return;
   // The merge reads the same manifest and reports any damage in it.
   early_recorded_ = std::make_unique<ManifestReader>(manifest_path_, DamageReport::kSilent);
   // No manifest: everything looks new. Uploader threads start as work comes (ConsiderEarly).
@@ -741,6 +749,7 @@ Result<SyncSummary> SyncRun::Run() {
     if (manifest_ && manifest_->changed()) {
       if (Status saved = manifest_->Commit(); !saved.ok()) ManifestFailed(saved);
     }
+    if (manifest_) ClearManifestUnfinished(manifest_path_);  // it holds all this run uploaded
   }
   SLACK_INTEL_RETURN_IF_ERROR(deletes_allowed);
   SyncSummary summary;

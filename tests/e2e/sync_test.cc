@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -55,8 +56,8 @@ class SyncE2E : public ::testing::Test {
     std::ofstream(cache_ / relative, std::ios::binary) << text;
   }
 
-  ProcessResult Sync(std::vector<std::string> extra = {}, const std::string& secret = "",
-                     const fs::path& cache = {}) {
+  std::vector<std::string> SyncArgs(const std::vector<std::string>& extra,
+                                    const fs::path& cache = {}) {
     std::vector<std::string> args = {
         SLACK_INTEL_BIN_PATH, "sync",
         "--bucket",           bucket_,
@@ -64,11 +65,56 @@ class SyncE2E : public ::testing::Test {
         "--cache-path",       (cache.empty() ? cache_ : cache).string(),
         "--prefix",           "prod"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunProcess(args,
-                      {{"AWS_ACCESS_KEY_ID", server_.access_key},
-                       {"AWS_SECRET_ACCESS_KEY", secret.empty() ? server_.secret_key : secret},
-                       {"AWS_EC2_METADATA_DISABLED", "true"},
-                       {"HOME", dir_.path().string()}});
+    return args;
+  }
+  std::map<std::string, std::string> SyncEnvironment(const std::string& secret = "") {
+    return {{"AWS_ACCESS_KEY_ID", server_.access_key},
+            {"AWS_SECRET_ACCESS_KEY", secret.empty() ? server_.secret_key : secret},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"HOME", dir_.path().string()}};
+  }
+  ProcessResult Sync(std::vector<std::string> extra = {}, const std::string& secret = "",
+                     const fs::path& cache = {}) {
+    return RunProcess(SyncArgs(extra, cache), SyncEnvironment(secret));
+  }
+
+  // Starts a sync, then kills it (SIGKILL) once `ready()` holds, polled for up to 30 s.
+  // Returns whether it was killed, not finished first.
+  bool KillSyncWhen(const std::vector<std::string>& extra, const std::function<bool()>& ready) {
+    std::vector<std::string> args = SyncArgs(extra);
+    std::vector<std::string> env = EnvironmentWith(SyncEnvironment());
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    for (auto& e : env) envp.push_back(e.data());
+    argv.push_back(nullptr);
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) return false;
+    for (int i = 0; i < 6000 && !ready(); ++i) usleep(5000);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status);
+  }
+
+  // A 48 MiB .parquet file with a valid footer: at 5 MiB parts, one at a time, its upload
+  // lasts long enough for a run to be killed in the middle.
+  fs::path WriteBigParquet(const std::string& relative) {
+    const fs::path big = cache_ / relative;
+    fs::create_directories(big.parent_path());
+    std::string bytes(48 << 20, '\0');
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+    std::memcpy(bytes.data(), "PAR1", 4);
+    const uint32_t footer = 100;
+    std::memcpy(bytes.data() + bytes.size() - 8, &footer, 4);
+    std::memcpy(bytes.data() + bytes.size() - 4, "PAR1", 4);
+    std::ofstream(big, std::ios::binary) << bytes;
+    return big;
   }
 
   // Keys in the bucket, via the independent client.
@@ -82,8 +128,8 @@ class SyncE2E : public ::testing::Test {
     return keys;
   }
 
-  // The object's bytes, via the independent client.
-  std::string Get(const std::string& key) {
+  // The request path of an object: '=' and ' ' escaped, as a signed request needs.
+  std::string ObjectPath(const std::string& key) {
     std::string path = "/" + bucket_ + "/";
     for (char c : key) {
       if (c == '=')
@@ -93,7 +139,11 @@ class SyncE2E : public ::testing::Test {
       else
         path += c;
     }
-    return ReferenceS3Request(server_, "GET", path).body;
+    return path;
+  }
+  // The object's bytes, via the independent client.
+  std::string Get(const std::string& key) {
+    return ReferenceS3Request(server_, "GET", ObjectPath(key)).body;
   }
 
   // tests/support/s3_objects.py: boto3, an S3 client independent of ours.
@@ -417,65 +467,21 @@ TEST_F(SyncE2E, PullBringsTheCacheBackByteForByteAndRefusesKeysOutsideIt) {
 }
 
 TEST_F(SyncE2E, AKilledSyncLeavesNoPartialObjectAndTheNextRunCleansUp) {
-  // 48 MiB in 5 MiB parts, one at a time: long enough to be killed in the middle.
-  const fs::path big = cache_ / "raw/messages/dt=2025-10-24/channel=big/data.parquet";
-  fs::create_directories(big.parent_path());
-  {
-    std::string bytes(48 << 20, '\0');
-    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
-    std::memcpy(bytes.data(), "PAR1", 4);
-    const uint32_t footer = 100;
-    std::memcpy(bytes.data() + bytes.size() - 8, &footer, 4);
-    std::memcpy(bytes.data() + bytes.size() - 4, "PAR1", 4);
-    std::ofstream(big, std::ios::binary) << bytes;
-  }
-  std::vector<std::string> args = {SLACK_INTEL_BIN_PATH,
-                                   "sync",
-                                   "--bucket",
-                                   bucket_,
-                                   "--endpoint-url",
-                                   server_.endpoint,
-                                   "--cache-path",
-                                   cache_.string(),
-                                   "--prefix",
-                                   "prod",
-                                   "--concurrency",
-                                   "1",
-                                   "--multipart-chunksize",
-                                   "5MB",
-                                   "--multipart-threshold",
-                                   "5MB"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env = EnvironmentWith({{"AWS_ACCESS_KEY_ID", server_.access_key},
-                                                  {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
-                                                  {"AWS_EC2_METADATA_DISABLED", "true"},
-                                                  {"HOME", dir_.path().string()}});
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const fs::path big = WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");
   // The journal appears right after the multipart upload is created: kill it then.
   const fs::path state = cache_ / ".slack-intel/sync";
-  bool journaled = false;
-  for (int i = 0; i < 6000 && !journaled; ++i) {
-    if (fs::is_directory(state)) {
-      for (const auto& entry : fs::directory_iterator(state))
-        journaled |= entry.path().extension() == ".uploads" && fs::file_size(entry.path()) > 0;
+  auto journaled = [&] {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(state, error)) {
+      if (entry.path().extension() == ".uploads" && fs::file_size(entry.path()) > 0) return true;
     }
-    if (!journaled) usleep(5000);
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(journaled) << "the upload was never journaled";
-  ASSERT_TRUE(WIFSIGNALED(status)) << "finished before it could be killed";
+    return false;
+  };
+  ASSERT_TRUE(KillSyncWhen(
+      {"--concurrency", "1", "--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"},
+      journaled))
+      << "finished before it could be killed";
+  ASSERT_TRUE(journaled()) << "the upload was never journaled";
 
   EXPECT_EQ(Boto3("uploads", "prod/").stdout_text,
             "[\"prod/messages/dt=2025-10-24/channel=big/data.parquet\"]")
@@ -490,6 +496,35 @@ TEST_F(SyncE2E, AKilledSyncLeavesNoPartialObjectAndTheNextRunCleansUp) {
   ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
   EXPECT_EQ(Boto3("uploads", "prod/").stdout_text, "[]") << "the stray upload was not aborted";
   EXPECT_TRUE(Get("prod/messages/dt=2025-10-24/channel=big/data.parquet") == ReadFileBytes(big));
+}
+
+TEST_F(SyncE2E, FilesAKilledRunUploadedCostHashingNextTimeNotASecondUpload) {
+  ASSERT_EQ(Sync().exit_code, 0);  // a manifest from a finished run
+  WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");
+  Place("duckdb-one-row.parquet", "raw/messages/dt=2025-10-23/channel=new/data.parquet");
+  // The new small file goes up as soon as the walk meets it (an early upload), the big one
+  // after the listing: the run is killed once the small one is in the bucket.
+  const std::string small_key = "prod/messages/dt=2025-10-23/channel=new/data.parquet";
+  auto small_uploaded = [&] {
+    return ReferenceS3Request(server_, "HEAD", ObjectPath(small_key)).status == 200;
+  };
+  ASSERT_TRUE(KillSyncWhen(
+      {"--concurrency", "1", "--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"},
+      small_uploaded))
+      << "finished before it could be killed";
+  ASSERT_TRUE(small_uploaded());
+
+  ProcessResult rerun =
+      Sync({"--json", "--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
+  EXPECT_EQ(Count(rerun.stdout_text, "channel=new"), 0)
+      << "the killed run's upload went up again:\n"
+      << rerun.stdout_text;
+  EXPECT_EQ(Summary(rerun)["uploaded"], 1) << "the big file";
+
+  // A finished run clears the mark: a new file goes up early again.
+  Place("duckdb-one-row.parquet", "raw/messages/dt=2025-10-25/channel=newer/data.parquet");
+  EXPECT_EQ(Summary(Sync({"--json"}))["early_uploads"], 1);
 }
 
 TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
