@@ -199,10 +199,10 @@ class SyncRun {
       failed_{0}, hashed_files_{0}, hashed_bytes_{0}, early_uploads_{0};
 };
 
+// Excluded files too: the merge keeps their manifest entries (NextItem).
 Status SyncRun::FillLocal() {
-  while (walk_) {
+  if (walk_) {
     SLACK_INTEL_ASSIGN_OR_RETURN(local_head_, walk_->Next());
-    if (!local_head_ || s_.filter.Includes(local_head_->key)) return Status::OK();
   }
   return Status::OK();
 }
@@ -349,6 +349,13 @@ Result<bool> SyncRun::NextItem(Item& item) {
     SLACK_INTEL_RETURN_IF_ERROR(FillRemote());
   }
   item.recorded = recorded_->Find(item.key());
+  if (item.local && !s_.filter.Includes(item.local->key)) {
+    // Nothing happens to an excluded file, but the manifest keeps what it knows of it: the
+    // next run that includes it must not take it for new.
+    item.ignored = true;
+    item.entry = item.recorded;
+    return true;
+  }
   if (item.local && early_enabled_) item.early = TakeEarly(item.local->key);
   const bool uploading = item.early && item.early->uploading;
   if (item.local && push() && !uploading && item.local->key.ends_with(".parquet")) {

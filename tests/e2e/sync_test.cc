@@ -420,6 +420,14 @@ TEST_F(SyncE2E, ExcludeAndIncludeApplyInOrderToBothSides) {
   EXPECT_EQ(Keys().size(), 4u);
 }
 
+TEST_F(SyncE2E, ARunWithFiltersKeepsWhatTheManifestKnowsOfTheFilesItExcludes) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  ASSERT_EQ(Sync({"--exclude", "messages/*"}).exit_code, 0);
+  ProcessResult all = Sync({"--json"});
+  EXPECT_EQ(Summary(all)["uploaded"], 0) << all.stdout_text;
+  EXPECT_EQ(Summary(all)["hashed_files"], 0) << "excluded files are not read again";
+}
+
 TEST_F(SyncE2E, PullBringsTheCacheBackByteForByteAndRefusesKeysOutsideIt) {
   Place("slack-intel-every-type.parquet", "big.bin");  // a top-level non-raw file
   ASSERT_EQ(Sync().exit_code, 0);
@@ -503,13 +511,14 @@ TEST_F(SyncE2E, FilesAKilledRunUploadedCostHashingNextTimeNotASecondUpload) {
   WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");
   Place("duckdb-one-row.parquet", "raw/messages/dt=2025-10-23/channel=new/data.parquet");
   // The new small file goes up as soon as the walk meets it (an early upload), the big one
-  // after the listing: the run is killed once the small one is in the bucket.
+  // after the listing, each in one of 2 slots: the run is killed once the small one is in the
+  // bucket, while the big one is still going up.
   const std::string small_key = "prod/messages/dt=2025-10-23/channel=new/data.parquet";
   auto small_uploaded = [&] {
     return ReferenceS3Request(server_, "HEAD", ObjectPath(small_key)).status == 200;
   };
   ASSERT_TRUE(KillSyncWhen(
-      {"--concurrency", "1", "--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"},
+      {"--concurrency", "2", "--multipart-chunksize", "5MB", "--multipart-threshold", "5MB"},
       small_uploaded))
       << "finished before it could be killed";
   ASSERT_TRUE(small_uploaded());
