@@ -38,6 +38,11 @@ std::optional<std::pair<std::string, ManifestEntry>> ParseLine(std::string_view 
   return row;
 }
 
+std::filesystem::path UnfinishedMark(const std::filesystem::path& manifest) {
+  std::filesystem::path mark = manifest;
+  return mark += ".unfinished";
+}
+
 }  // namespace
 
 std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
@@ -67,13 +72,6 @@ std::vector<std::string> ManifestReader::SampleKeys(const std::filesystem::path&
   }
   return keys;
 }
-
-namespace {
-std::filesystem::path UnfinishedMark(const std::filesystem::path& manifest) {
-  std::filesystem::path mark = manifest;
-  return mark += ".unfinished";
-}
-}  // namespace
 
 bool MarkManifestUnfinished(const std::filesystem::path& manifest) {
   const std::filesystem::path mark = UnfinishedMark(manifest);
