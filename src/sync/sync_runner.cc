@@ -132,7 +132,7 @@ class SyncRun {
 
   Status FillLocal();
   Status FillRemote();
-  void StartEarlyUploads();
+  void StartEarlyUploads(bool last_run_unfinished);
   void ConsiderEarly(const LocalFile& file);  // on the walk thread
   void EarlyUploader();                       // on each early upload thread
   std::shared_ptr<EarlyLook> TakeEarly(const std::string& key);
@@ -211,11 +211,11 @@ Status SyncRun::FillLocal() {
 // a file the manifest lacks is new since then: either has to go up whatever the listing says
 // (at worst the PUT repeats bytes someone else uploaded), so it goes up now, while the walk
 // and the listing go on. Everything else, and any doubt, is left to the merge.
-void SyncRun::StartEarlyUploads() {
+void SyncRun::StartEarlyUploads(bool last_run_unfinished) {
   if (!push() || s_.dry_run) return;
   // A run that ended before writing the manifest may have uploaded files it lacks: until a
   // run finishes, no file looks new.
-  if (MarkManifestUnfinished(manifest_path_)) {
+  if (last_run_unfinished) {
     spdlog::info("the last sync to {} did not finish: what it uploaded is checked, not sent again",
                  Url(""));
     return;
@@ -677,7 +677,10 @@ Result<SyncSummary> SyncRun::Run() {
     const FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
     SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<LocalWalker> walker,
                                  LocalWalker::Open(s_.cache_path, index));
-    StartEarlyUploads();
+    // Marked before anything goes up; cleared once the manifest holds all this run uploaded.
+    const bool last_run_unfinished =
+        push() && !s_.dry_run && MarkManifestUnfinished(manifest_path_);
+    StartEarlyUploads(last_run_unfinished);
     LocalWalker* counts = walker.get();
     walk_ = std::make_unique<WalkAhead>(
         std::move(walker), kWalkAheadFiles, [this, counts](const LocalFile* file) {
@@ -756,7 +759,7 @@ Result<SyncSummary> SyncRun::Run() {
     if (manifest_ && manifest_->changed()) {
       if (Status saved = manifest_->Commit(); !saved.ok()) ManifestFailed(saved);
     }
-    if (manifest_) ClearManifestUnfinished(manifest_path_);  // it holds all this run uploaded
+    if (manifest_) ClearManifestUnfinished(manifest_path_);
   }
   SLACK_INTEL_RETURN_IF_ERROR(deletes_allowed);
   SyncSummary summary;

@@ -1,11 +1,8 @@
 // `slack-intel sync` run as a user runs it, against the local Ceph S3 server; the bucket is
 // checked with an independent client (libcurl's own SigV4 signer).
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,32 +75,14 @@ class SyncE2E : public ::testing::Test {
     return RunProcess(SyncArgs(extra, cache), SyncEnvironment(secret));
   }
 
-  // Starts a sync, then kills it (SIGKILL) once `ready()` holds, polled for up to 30 s.
-  // Returns whether it was killed, not finished first.
+  // Starts a sync, then kills it (SIGKILL) once `ready()` holds. Returns whether it was
+  // killed, not finished first.
   bool KillSyncWhen(const std::vector<std::string>& extra, const std::function<bool()>& ready) {
-    std::vector<std::string> args = SyncArgs(extra);
-    std::vector<std::string> env = EnvironmentWith(SyncEnvironment());
-    std::vector<char*> argv, envp;
-    for (auto& a : args) argv.push_back(a.data());
-    for (auto& e : env) envp.push_back(e.data());
-    argv.push_back(nullptr);
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return false;
-    for (int i = 0; i < 6000 && !ready(); ++i) usleep(5000);
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFSIGNALED(status);
+    return KillProcessWhen(SyncArgs(extra), SyncEnvironment(), ready) == 128 + SIGKILL;
   }
 
-  // A 48 MiB .parquet file with a valid footer: at 5 MiB parts, one at a time, its upload
-  // lasts long enough for a run to be killed in the middle.
+  // A 48 MiB .parquet file with a valid footer: in 5 MiB parts, its upload lasts long enough
+  // for a run to be killed in the middle.
   fs::path WriteBigParquet(const std::string& relative) {
     const fs::path big = cache_ / relative;
     fs::create_directories(big.parent_path());

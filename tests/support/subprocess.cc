@@ -1,5 +1,6 @@
 #include "support/subprocess.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -112,6 +114,33 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   result.exit_code =
       WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
   return result;
+}
+
+int KillProcessWhen(const std::vector<std::string>& argv,
+                    const std::map<std::string, std::string>& extra_env,
+                    const std::function<bool()>& ready, std::chrono::milliseconds limit) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env = EnvironmentWith(extra_env);
+  std::vector<char*> c_args = CStrings(args);
+  std::vector<char*> c_env = CStrings(env);
+  pid_t pid = 0;
+  int spawn_error = posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawn_error != 0) {
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(spawn_error));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!ready() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  int wait_status = 0;
+  while (waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
 }
 
 std::vector<std::string> SplitLines(std::string_view text) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -19,6 +21,15 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& extra_env = {},
                          std::string_view stdin_text = {});
+
+// Starts argv like RunProcess (stdout discarded, stderr the test's), and kills it (SIGKILL) once
+// `ready()` holds, asked every 5 ms for up to `limit`: a process stopped in the middle of its work.
+// Returns its exit code like RunProcess (128 + SIGKILL when it was killed, not done first).
+// Throws std::runtime_error when the program cannot be started.
+int KillProcessWhen(const std::vector<std::string>& argv,
+                    const std::map<std::string, std::string>& extra_env,
+                    const std::function<bool()>& ready,
+                    std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 // The environment of this process with `extra` laid over it, as "KEY=VALUE" strings.
 std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& extra);
