@@ -24,6 +24,16 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return pointers;
 }
 
+// posix_spawnp of argv (searched on PATH) with the environment plus `extra_env`; its error.
+int Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+          const posix_spawn_file_actions_t& actions, pid_t& pid) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env = EnvironmentWith(extra_env);
+  std::vector<char*> c_args = CStrings(args);
+  std::vector<char*> c_env = CStrings(env);
+  return posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+}
+
 }  // namespace
 
 std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& extra) {
@@ -53,12 +63,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
     posix_spawn_file_actions_addclose(&actions, fd);
   }
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env = EnvironmentWith(extra_env);
-  std::vector<char*> c_args = CStrings(args);
-  std::vector<char*> c_env = CStrings(env);
   pid_t pid = 0;
-  int spawn_error = posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  int spawn_error = Spawn(argv, extra_env, actions, pid);
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -122,12 +128,8 @@ int KillProcessWhen(const std::vector<std::string>& argv,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env = EnvironmentWith(extra_env);
-  std::vector<char*> c_args = CStrings(args);
-  std::vector<char*> c_env = CStrings(env);
   pid_t pid = 0;
-  int spawn_error = posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  int spawn_error = Spawn(argv, extra_env, actions, pid);
   posix_spawn_file_actions_destroy(&actions);
   if (spawn_error != 0) {
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(spawn_error));
