@@ -8,7 +8,7 @@ namespace slack_intel::testing {
 
 namespace fs = std::filesystem;
 const std::filesystem::path kFixture =
-    fs::path(SLACK_INTEL_SOURCE_DIR) / "../shared/fixtures/slack-export-viewer-testarchive";
+    fs::path(SLACK_INTEL_SOURCE_DIR) / "tests/testdata/slack-export-viewer-testarchive";
 
 nlohmann::json ReadJsonFile(const std::filesystem::path& path) {
   std::ifstream in(path);

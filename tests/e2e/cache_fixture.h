@@ -20,7 +20,7 @@
 
 namespace slack_intel::testing {
 
-extern const std::filesystem::path kFixture;  // ../shared/fixtures/slack-export-viewer-testarchive
+extern const std::filesystem::path kFixture;  // tests/testdata/slack-export-viewer-testarchive
 
 // "channel|YYYY-MM-DD" -> messages, from the export's day files, by each message's own UTC day;
 // the channels of channels.json and groups.json (DMs are not cached).

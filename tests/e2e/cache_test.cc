@@ -1,5 +1,5 @@
 // `slack-intel cache` run as a user runs it, against the Slack stand-in serving a real export
-// (../shared/fixtures) or a generated one; what it wrote is read back by DuckDB and compared
+// (tests/testdata/slack-export-viewer-testarchive) or a generated one; what it wrote is read back by DuckDB and compared
 // with counts this test computes from the export's JSON itself.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// `slack-intel import` run as a user runs it, on the real export in ../shared/fixtures (folder
+// `slack-intel import` run as a user runs it, on the real export in tests/testdata (folder
 // and ZIP) and generated ones with every quirk; DuckDB reads back what it wrote and the counts
 // are computed by this test from the export's JSON. The same export fetched through the Slack
 // stand-in with `cache` must give the same bytes.

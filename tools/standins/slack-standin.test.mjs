@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { STANDINS_DIR, request, startServer } from './test-support.mjs';
 
-const FIXTURE = path.resolve(STANDINS_DIR, '../../../shared/fixtures/slack-export-viewer-testarchive');
+const FIXTURE = path.resolve(STANDINS_DIR, '../../tests/testdata/slack-export-viewer-testarchive');
 const GENERATOR = path.resolve(STANDINS_DIR, '../workspace-gen/generate.mjs');
 const TOKEN = 'standin-slack-token';
 const tempDir = mkdtempSync(path.join(tmpdir(), 'slack-standin-'));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Seeded, deterministic generator of Slack workspace export folders, in the layout of Slack's own
-// export (see ../../../shared/fixtures/slack-export-viewer-testarchive): channels.json,
+// export (see tests/testdata/slack-export-viewer-testarchive): channels.json,
 // groups.json (private channels), mpims.json, dms.json, users.json and
 // <conversation folder>/<YYYY-MM-DD>.json day files (folder = name; a DM's folder is its id).
 //
