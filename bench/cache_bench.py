@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """`slack-intel cache` against the Slack stand-in serving a generated workspace.
 
-Two cases, each on its own generated export (tools/workspace-gen/generate.mjs):
+Cases, each on its own generated export (tools/workspace-gen/generate.mjs):
   unthrottled  --channels x --days (default 100 x 365) with no rate limits: messages cached
                per second, client CPU and peak RSS, API calls against the minimum
   throttled    a smaller workspace (default 20 x 30) with Slack's tiers scaled by --rate-scale:
                wall time against the rate-limit lower bound, API calls against the minimum,
                429s met
+  shared       a small workspace (default 3 x 7) whose quota is shared with another job: every
+               method at 1 call/s, and every 5th call of each refused (429, Retry-After: 1)
+  first429     the same workspace at 1 call/s, the first call of every method refused
+The last two are bounded by calls / allowed rate (1 call/s), as if every call went in turn.
 
 The minimum number of calls is computed here from the export itself, independently of the
 client: 1 auth.test + ceil(conversations/1000) conversations.list pages + ceil(users/1000)
@@ -102,11 +106,9 @@ def minimum_calls(export, cached_names, window_start, window_end, lookback_days)
     return calls
 
 
-def start_standin(export, rate_scale, window_s, work):
+def start_standin(export, limits, work):
     args = ["node", os.path.join(REPO, "tools/standins/slack.mjs"), "--export", export,
-            "--token", TOKEN]
-    if rate_scale:
-        args += ["--rate-scale", str(rate_scale), "--rate-window-seconds", str(window_s)]
+            "--token", TOKEN] + limits
     err = open(os.path.join(work, "standin.err"), "wb")
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
     line = proc.stdout.readline().strip()
@@ -121,20 +123,23 @@ def stats(url):
         return json.load(r)
 
 
-def run_case(args, name, export, summary, days, rate_scale, work):
+def run_case(args, name, export, summary, days, rate_scale, work, limits=None):
     start = datetime.date.fromisoformat(args.start)
     end = start + datetime.timedelta(days=days - 1)
     window_start = int(datetime.datetime(start.year, start.month, start.day,
                                          tzinfo=datetime.timezone.utc).timestamp())
     window_end = window_start + 86400 * days
-    proc, url = start_standin(export, rate_scale, args.rate_window_seconds, work)
+    if limits is None:
+        limits = ["--rate-scale", str(rate_scale),
+                  "--rate-window-seconds", str(args.rate_window_seconds)] if rate_scale else []
+    proc, url = start_standin(export, limits, work)
     try:
         # Indexing happens on first use: warm it with one unmeasured pass over the lists.
         cache = os.path.join(work, f"cache-{name}")
         cmd = [args.binary, "cache", "--since", start.isoformat(), "--until", end.isoformat(),
                "--cache-path", cache, "--no-jira", "--include-archived", "--json"]
         env = dict(os.environ, SLACK_TOKEN=TOKEN, SLACK_API_URL=url + "/api")
-        log(f"{name}: {' '.join(cmd[1:])} (rate scale {rate_scale or 'off'})")
+        log(f"{name}: {' '.join(cmd[1:])} (limits: {' '.join(limits) or 'none'})")
         out = os.path.join(work, f"{name}.out")
         code, wall, cpu, rss = run_measured(cmd, env, out, args.timeout)
         served = stats(url)
@@ -157,6 +162,9 @@ def run_case(args, name, export, summary, days, rate_scale, work):
                   * args.rate_window_seconds for m in TIERS}
         row["lower_bound_s"] = max(bounds.values())
         row["bound_method"] = max(bounds, key=bounds.get)
+    elif limits:
+        row["lower_bound_s"] = sum(minimum.values()) / 1.0  # calls / 1 call per second
+        row["bound_method"] = "calls / 1 per s"
     return row
 
 
@@ -192,9 +200,11 @@ def main():
     ap.add_argument("--rate-scale", type=float, default=10,
                     help="throttled case: Slack's tier limits times this")
     ap.add_argument("--rate-window-seconds", type=float, default=60)
+    ap.add_argument("--small-channels", type=int, default=3)
+    ap.add_argument("--small-days", type=int, default=7)
     ap.add_argument("--start", default="2025-01-01")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--only", default="unthrottled,throttled")
+    ap.add_argument("--only", default="unthrottled,throttled,shared,first429")
     ap.add_argument("--binary", default=os.path.join(REPO, "build/release/src/slack-intel"))
     ap.add_argument("--work-dir", default="/tmp/cache-bench")
     ap.add_argument("--timeout", type=float, default=7200)
@@ -218,6 +228,17 @@ def main():
                            args.seed)
         rows.append(run_case(args, "throttled", export, summary, args.throttled_days,
                              args.rate_scale, run))
+    shared_limits = {
+        "shared": ["--rate-limit", "1/1", "--fail", "*:%5:ratelimited"],
+        "first429": ["--rate-limit", "1/1", "--fail", "*:1:ratelimited"],
+    }
+    for name, limits in shared_limits.items():
+        if name not in cases:
+            continue
+        export = os.path.join(args.work_dir, f"export-{args.small_channels}x"
+                              f"{args.small_days}-s{args.seed}")
+        summary = generate(export, args.small_channels, args.small_days, args.start, args.seed)
+        rows.append(run_case(args, name, export, summary, args.small_days, 0, run, limits))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)

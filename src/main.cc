@@ -11,6 +11,7 @@
 #include "cli/command_line.h"
 #include "config/config_file.h"
 #include "util/logging.h"
+#include "util/printable.h"
 #include "util/redact.h"
 
 namespace {
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   auto config =
       slack_intel::config::LoadConfigFile(slack_intel::config::ConfigPathFromArgs(argc, argv));
   if (!config.ok()) {
-    fmt::print(stderr, "slack-intel: {}\n", config.status().message());
+    fmt::print(stderr, "slack-intel: {}\n", slack_intel::Printable(config.status().message()));
     return kExitUsage;
   }
   command_line.ApplyConfig(*config);
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
   const slack_intel::Status status = command_line.Run();
   if (!status.ok()) {
     // Last line of defence: no secret reaches the terminal even if some layer echoed one.
-    fmt::print(stderr, "slack-intel: {}\n", slack_intel::RedactSecrets(status.message()));
+    fmt::print(stderr, "slack-intel: {}\n",
+               slack_intel::Printable(slack_intel::RedactSecrets(status.message())));
     return kExitFailure;
   }
   return 0;

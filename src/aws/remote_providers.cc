@@ -33,18 +33,24 @@ std::string StsErrorCode(const std::string& body) {
   return doc.child("ErrorResponse").child("Error").child_value("Code");
 }
 
-// Sends with a few retries on transport failures, 5xx, 429 and throttling.
+// Sends with a few retries on transport failures, 5xx, 429 and throttling (the shared policy,
+// fewer and shorter waits: a credential lookup should not hold a run long).
 Result<http::Response> SendWithRetries(http::HttpClient& client, const http::Request& request,
                                        const Clock& clock) {
   http::Backoff backoff({kAttempts, std::chrono::milliseconds(200), std::chrono::seconds(5)});
-  for (int attempt = 1;; ++attempt) {
+  http::Retrier retrier(backoff, clock, nullptr, request.url);
+  for (;;) {
+    SLACK_INTEL_RETURN_IF_ERROR(retrier.BeforeAttempt());
     auto response = client.Send(request);
-    const bool transient =
-        (!response.ok() && response.status().code() == StatusCode::kUnavailable) ||
-        (response.ok() && (response->status >= 500 || response->status == 429 ||
-                           StsErrorCode(response->body) == "Throttling"));
-    if (!transient || attempt == kAttempts) return response;
-    clock.SleepFor(backoff.DelayBeforeRetry(attempt));
+    if (!response.ok()) {
+      Status final = retrier.AfterFailure(response.status());
+      if (final.ok()) continue;
+      return final;
+    }
+    retrier.Answered();
+    const bool transient = response->status >= 500 || response->status == 429 ||
+                           StsErrorCode(response->body) == "Throttling";
+    if (!transient || !retrier.AfterTransientReply(http::RetryAfter(*response))) return response;
   }
 }
 

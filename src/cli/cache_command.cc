@@ -12,6 +12,7 @@
 #include "cli/cache_output.h"
 #include "jira/jira_client.h"
 #include "slack/slack_client.h"
+#include "util/printable.h"
 
 namespace slack_intel::cli {
 
@@ -99,17 +100,23 @@ Status RunCache(const CacheOptions& options) {
     totals["api_calls"] = summary.api.calls;
     totals["rate_limited"] = summary.api.rate_limited;
     totals["rate_limit_wait_seconds"] = summary.api.rate_limit_wait_seconds;
+    totals["messages_without_ts"] = summary.api.messages_without_ts;
     fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
   } else if (!quiet) {
     fmt::print(
         "cached {} .. {}: {} channel(s), {} message(s) ({} replies), {} Jira ticket(s); files "
-        "written {}, unchanged {}, removed {}; {} API call(s), {} rate-limited{}\n",
+        "written {}, unchanged {}, removed {}; {} API call(s), {} rate-limited{}{}\n",
         settings.first_day, settings.last_day, summary.channels, summary.messages, summary.replies,
         summary.jira_tickets, summary.files_written, summary.files_unchanged, summary.files_removed,
         summary.api.calls, summary.api.rate_limited,
-        summary.channels_skipped.empty() ? ""
-                                         : fmt::format("; skipped (not a member): {}",
-                                                       fmt::join(summary.channels_skipped, ", ")));
+        summary.api.messages_without_ts == 0
+            ? ""
+            : fmt::format("; {} message(s) without a valid ts skipped",
+                          summary.api.messages_without_ts),
+        summary.channels_skipped.empty()
+            ? ""
+            : Printable(fmt::format("; skipped (not a member): {}",
+                                    fmt::join(summary.channels_skipped, ", "))));
   }
   std::fflush(stdout);
   return Status::OK();

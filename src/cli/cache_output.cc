@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "cli/progress_line.h"
+#include "util/printable.h"
 #include "util/redact.h"
 
 namespace slack_intel::cli {
@@ -58,9 +59,9 @@ Result<cache::CacheSummary> RunCacheWithOutput(const cache::CacheSettings& setti
       if (!e.reason.empty()) line["reason"] = e.reason;
       fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (e.kind == Kind::kChannelSkipped) {
-      fmt::print(stderr, "warning: skipped #{}: {}\n", e.channel, e.reason);
+      fmt::print(stderr, "warning: skipped #{}: {}\n", Printable(e.channel), Printable(e.reason));
     } else if (!output.quiet && e.kind == Kind::kChannelDone) {
-      fmt::print("#{}: {} message(s)\n", e.channel, e.messages);
+      fmt::print("#{}: {} message(s)\n", Printable(e.channel), e.messages);
     }
   };
   auto summary = cache::RunCache(

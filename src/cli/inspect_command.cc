@@ -9,6 +9,7 @@
 
 #include "parquet/compression.h"
 #include "parquet/file_reader.h"
+#include "util/printable.h"
 #include "util/time_format.h"
 
 namespace slack_intel::cli {
@@ -133,16 +134,17 @@ json Describe(const parquet::FileReader& reader, const InspectOptions& options) 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void PrintText(const json& doc, const json& rows) {
-  fmt::print("file        {} ({} bytes)\n", doc["file"].get<std::string>(),
+  fmt::print("file        {} ({} bytes)\n", Printable(doc["file"].get<std::string>()),
              doc["size_bytes"].get<uint64_t>());
-  fmt::print("created_by  {}\n",
-             doc["created_by"].is_null() ? "(not set)" : doc["created_by"].get<std::string>());
+  fmt::print("created_by  {}\n", doc["created_by"].is_null()
+                                     ? "(not set)"
+                                     : Printable(doc["created_by"].get<std::string>()));
   fmt::print("rows        {} in {} row group(s)\n\n", doc["num_rows"].get<int64_t>(),
              doc["row_groups"].size());
   fmt::print("schema\n");
   for (const json& c : doc["columns"]) {
-    fmt::print("  {:<24} {:<26} {}\n", c["name"].get<std::string>(), c["type"].get<std::string>(),
-               c["nullable"].get<bool>() ? "OPTIONAL" : "REQUIRED");
+    fmt::print("  {:<24} {:<26} {}\n", Printable(c["name"].get<std::string>()),
+               c["type"].get<std::string>(), c["nullable"].get<bool>() ? "OPTIONAL" : "REQUIRED");
   }
   size_t index = 0;
   for (const json& g : doc["row_groups"]) {
@@ -156,9 +158,9 @@ void PrintText(const json& doc, const json& rows) {
         std::string s = b.is_null() ? "-" : Dump(b);
         return s.size() > 40 ? s.substr(0, 37) + "..." : s;
       };
-      fmt::print("  {:<24} {:<12} {:<28} {:>10} {:>6}  {} .. {}\n", c["name"].get<std::string>(),
-                 c["codec"].get<std::string>(), c["encodings"].get<std::string>(),
-                 c["compressed_bytes"].get<int64_t>(),
+      fmt::print("  {:<24} {:<12} {:<28} {:>10} {:>6}  {} .. {}\n",
+                 Printable(c["name"].get<std::string>()), c["codec"].get<std::string>(),
+                 c["encodings"].get<std::string>(), c["compressed_bytes"].get<int64_t>(),
                  c["null_count"].is_null() ? "-" : std::to_string(c["null_count"].get<int64_t>()),
                  bound(c["min"]), bound(c["max"]));
     }

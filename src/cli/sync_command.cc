@@ -17,6 +17,7 @@
 #include "sync/local_files.h"
 #include "sync/sync_runner.h"
 #include "util/heap_tuning.h"
+#include "util/printable.h"
 #include "util/redact.h"
 
 namespace slack_intel::cli {
@@ -177,9 +178,9 @@ Status RunSync(const SyncOptions& options) {
       if (!event.error.empty()) line["error"] = RedactSecrets(event.error);
       fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (event.is_failure()) {
-      fmt::print(stderr, "{}\n", RedactSecrets(event.ToText()));
+      fmt::print(stderr, "{}\n", Printable(RedactSecrets(event.ToText())));
     } else if (!quiet) {
-      fmt::print("{}\n", event.ToText());
+      fmt::print("{}\n", Printable(event.ToText()));
     }
   };
   auto summary = sync::RunSync(

@@ -31,26 +31,7 @@ using Kind = ParsedMessage::Kind;
 constexpr Kind kTop = ParsedMessage::kTop, kReply = ParsedMessage::kReply,
                kBroadcast = ParsedMessage::kBroadcast;
 
-// "1452837352.000006" -> 1452837352000006 (digits after the sixth are dropped); nullopt for
-// anything else. The Slack stand-in reads ts the same way.
-std::optional<int64_t> TsMicros(std::string_view ts) {
-  const size_t dot = ts.find('.');
-  const std::string_view seconds = ts.substr(0, dot);
-  std::string_view fraction = dot == std::string_view::npos ? "" : ts.substr(dot + 1);
-  if (seconds.empty() || seconds.size() > 10 || (dot != std::string_view::npos && fraction.empty()))
-    return std::nullopt;
-  auto digits = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (!digits(seconds) || !digits(fraction)) return std::nullopt;
-  int64_t value = 0;
-  std::from_chars(seconds.data(), seconds.data() + seconds.size(), value);
-  std::string micros(fraction.substr(0, 6));
-  micros.resize(6, '0');
-  int64_t part = 0;
-  std::from_chars(micros.data(), micros.data() + 6, part);
-  return value * 1'000'000 + part;
-}
+using slack::TsMicros;
 
 // "2025-10-21.json"
 bool IsDayFile(std::string_view name) {

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "util/http/basic_auth.h"
 #include "util/http/socket_http_client.h"
@@ -80,10 +80,37 @@ JiraClient::JiraClient(JiraClientOptions options)
 
 JiraClient::~JiraClient() = default;
 
+Result<http::Response> JiraClient::Send(const http::Request& request) {
+  http::Retrier retrier(backoff_, *options_.clock, &health_, "Jira at " + options_.base_url);
+  for (int waits = 0;;) {
+    SLACK_INTEL_RETURN_IF_ERROR(retrier.BeforeAttempt().WithContext("jira search"));
+    ++calls_;
+    auto sent = http_->Send(request);
+    if (!sent.ok()) {
+      Status final = retrier.AfterFailure(sent.status());
+      if (final.ok()) continue;
+      return final.WithContext("jira search");
+    }
+    retrier.Answered();
+    if (sent->status >= 500 && retrier.AfterTransientReply(http::RetryAfter(*sent))) continue;
+    if (sent->status == 429 && ++waits < kMaxRateLimitWaits) {
+      retrier.Uncount();  // waiting out a limit is not a failed attempt
+      options_.clock->SleepFor(std::max<std::chrono::milliseconds>(
+          std::chrono::seconds(1), http::RetryAfter(*sent).value_or(std::chrono::seconds(1))));
+      continue;
+    }
+    if (sent->status >= 500) {
+      return Status::Unavailable(
+          fmt::format("jira search: HTTP {}{}", sent->status, retrier.AttemptsNote()));
+    }
+    return sent;
+  }
+}
+
 Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
   std::vector<Issue> issues;
   std::string page_token;
-  int attempt = 0, waits = 0;
+  std::set<std::string> page_tokens_used;
   while (!keys.empty()) {
     json body = {{"jql", fmt::format("key in ({})", fmt::join(keys, ","))},
                  {"fields",
@@ -99,36 +126,22 @@ Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
         {"content-type", "application/json"},
         {"accept", "application/json"}};
     request.body = body.dump();
-    ++calls_;
-    auto sent = http_->Send(request);
-    const bool transient =
-        !sent.ok() ? sent.status().code() == StatusCode::kUnavailable : sent->status >= 500;
-    if (transient && ++attempt < std::max(1, options_.retry.max_attempts)) {
-      options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
-      continue;
-    }
-    if (!sent.ok()) return sent.status().WithContext("jira search");
-    if (sent->status == 429 && ++waits < kMaxRateLimitWaits) {
-      const auto retry_after = sent->header("retry-after");
-      const long seconds = retry_after ? std::strtol(retry_after->c_str(), nullptr, 10) : 1;
-      options_.clock->SleepFor(std::chrono::seconds(std::max(1L, seconds)));
-      continue;
-    }
-    if (sent->status == 401) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(http::Response sent, Send(request));
+    if (sent.status == 401) {
       return Status::Unauthenticated(
           "jira search: HTTP 401 (check JIRA_EMAIL and JIRA_API_TOKEN: an Atlassian API token "
           "of that account)");
     }
-    if (sent->status == 403) {
+    if (sent.status == 403) {
       return Status::PermissionDenied(
           "jira search: HTTP 403 (the account may not browse these projects)");
     }
-    const json reply = json::parse(sent->body, nullptr, false);
-    if (sent->status == 400) {
+    const json reply = json::parse(sent.body, nullptr, false);
+    if (sent.status == 400) {
       const std::vector<std::string> rejected = RejectedKeys(reply);
       if (rejected.empty() || !page_token.empty()) {
         return Status::InvalidArgument(
-            fmt::format("jira search: HTTP 400: {}", sent->body.substr(0, 300)));
+            fmt::format("jira search: HTTP 400: {}", sent.body.substr(0, 300)));
       }
       std::erase_if(keys, [&](const std::string& k) {
         return std::find(rejected.begin(), rejected.end(), k) != rejected.end();
@@ -136,8 +149,8 @@ Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
       spdlog::debug("jira: {} key(s) do not exist: {}", rejected.size(), fmt::join(rejected, ", "));
       continue;
     }
-    if (sent->status != 200) {
-      return Status::Unavailable(fmt::format("jira search: HTTP {}", sent->status));
+    if (sent.status != 200) {
+      return Status::Unavailable(fmt::format("jira search: HTTP {}", sent.status));
     }
     auto list = reply.is_object() ? reply.find("issues") : reply.end();
     if (!reply.is_object() || list == reply.end() || !list->is_array()) {
@@ -146,7 +159,10 @@ Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
     for (const json& raw : *list) issues.push_back(ParseIssue(raw));
     page_token = Text(reply, "nextPageToken").value_or("");
     if (page_token.empty()) break;
-    attempt = 0;
+    if (!page_tokens_used.insert(page_token).second) {
+      return Status::Corruption(
+          "jira search: the reply names a page token it gave before: its pages would never end");
+    }
   }
   return issues;
 }

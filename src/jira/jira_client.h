@@ -47,10 +47,14 @@ class JiraClient {
 
  private:
   Result<std::vector<Issue>> Search(std::vector<std::string> keys);
+  // One request, retried under the policy and through 429s; 5xx after the last attempt and
+  // transport failures are errors, any other reply is returned.
+  Result<http::Response> Send(const http::Request& request);
 
   JiraClientOptions options_;
   std::unique_ptr<http::HttpClient> http_;
   http::Backoff backoff_;
+  http::ServerHealth health_;
   int64_t calls_ = 0;
 };
 

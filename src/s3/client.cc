@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <pugixml.hpp>
+#include <set>
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
@@ -148,6 +149,7 @@ struct Client::Call {
   std::optional<http::FileRange> body_file;
   std::string payload_sha256 = std::string(aws::kEmptyPayloadSha256);
   std::optional<std::filesystem::path> response_file;
+  std::optional<uint64_t> expected_body_bytes;
   bool error_may_come_with_200 = false;  // CompleteMultipartUpload
   std::string action;  // the IAM action, for AccessDenied messages: "s3:PutObject"
   std::string what() const { return fmt::format("{} {}", method, S3Url(bucket, key)); }
@@ -166,8 +168,11 @@ std::string Client::RegionFor(const std::string& bucket) const {
 
 Result<http::Response> Client::Execute(const Call& call) {
   bool redirected = false;
-  const int max_attempts = std::max(1, options_.retry.max_attempts);
-  for (int attempt = 1;; ++attempt) {
+  http::Retrier retrier(
+      backoff_, *options_.clock, options_.server_health.get(),
+      "the S3 endpoint " + ParseEndpoint(options_.endpoint_url, RegionFor(call.bucket)).host);
+  for (;;) {
+    if (Status down = retrier.BeforeAttempt(); !down.ok()) return down.WithContext(call.what());
     auto credentials = options_.credentials->Get();
     if (!credentials.ok()) return credentials.status().WithContext(call.what());
     const std::string region = RegionFor(call.bucket);
@@ -197,6 +202,7 @@ Result<http::Response> Client::Execute(const Call& call) {
     request.body = call.body;
     request.body_file = call.body_file;
     request.response_file = call.response_file;
+    request.expected_body_bytes = call.expected_body_bytes;
     const bool has_body = !call.body.empty() || call.body_file.has_value();
     const std::string payload = options_.unsigned_payload && endpoint.scheme == "https" && has_body
                                     ? "UNSIGNED-PAYLOAD"
@@ -208,14 +214,12 @@ Result<http::Response> Client::Execute(const Call& call) {
     auto sent = http_->Send(request);
     spdlog::debug("{} {} -> {}", request.method, request.url,
                   sent.ok() ? fmt::format("HTTP {}", sent->status) : sent.status().message());
-    const std::string attempts = attempt > 1 ? fmt::format(" ({} attempts)", attempt) : "";
     if (!sent.ok()) {
-      if (sent.status().code() == StatusCode::kUnavailable && attempt < max_attempts) {
-        options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
-        continue;
-      }
-      return sent.status().WithContext(call.what() + attempts);
+      Status final = retrier.AfterFailure(sent.status());
+      if (final.ok()) continue;
+      return final.WithContext(call.what());
     }
+    retrier.Answered();
     http::Response& response = *sent;
     const bool ok_status = response.status / 100 == 2;
     if (ok_status &&
@@ -232,13 +236,10 @@ Result<http::Response> Client::Execute(const Call& call) {
                    error.region);
       options_.bucket_regions->Set(call.bucket, error.region);
       redirected = true;
-      --attempt;  // a redirect is not a failed attempt
+      retrier.Uncount();  // a redirect is not a failed attempt
       continue;
     }
-    if (IsRetryable(error) && attempt < max_attempts) {
-      options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
-      continue;
-    }
+    if (IsRetryable(error) && retrier.AfterTransientReply(http::RetryAfter(response))) continue;
     Status status = ToStatus(error);
     std::string hint;
     switch (status.code()) {
@@ -263,7 +264,8 @@ Result<http::Response> Client::Execute(const Call& call) {
       default:
         break;
     }
-    return Status(status.code(), status.message() + hint + attempts).WithContext(call.what());
+    return Status(status.code(), status.message() + hint + retrier.AttemptsNote())
+        .WithContext(call.what());
   }
 }
 
@@ -354,10 +356,12 @@ Result<ObjectHead> Client::HeadObject(const std::string& bucket, const std::stri
 }
 
 Result<ObjectHead> Client::GetObject(const std::string& bucket, const std::string& key,
-                                     const std::filesystem::path& destination) {
+                                     const std::filesystem::path& destination,
+                                     std::optional<uint64_t> expected_size) {
   Call call("GET", bucket, key);
   call.action = "s3:GetObject";
   call.response_file = destination;
+  call.expected_body_bytes = expected_size;
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
   return HeadFromResponse(response);
 }
@@ -447,6 +451,7 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
                                                                   const std::string& prefix) {
   std::vector<MultipartUpload> uploads;
   std::string key_marker, upload_id_marker;
+  std::set<std::string> markers_used;
   while (true) {
     Call call("GET", bucket);
     call.action = "s3:ListBucketMultipartUploads";
@@ -470,6 +475,11 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
     if (key_marker.empty() && upload_id_marker.empty()) {
       return Status::Corruption(
           fmt::format("{}: truncated upload listing without markers", call.what()));
+    }
+    if (!markers_used.insert(key_marker + '\n' + upload_id_marker).second) {
+      return Status::Corruption(fmt::format(
+          "{}: the upload listing names the same markers again: its pages would never end",
+          call.what()));
     }
   }
 }

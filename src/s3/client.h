@@ -50,6 +50,9 @@ struct ClientOptions {
   std::shared_ptr<BucketRegions> bucket_regions = std::make_shared<BucketRegions>();
   // Requests in flight across every Client sharing it; halves on SlowDown. Null: no limit.
   std::shared_ptr<AdaptiveLimit> request_limit;
+  // Whether the endpoint still answers, shared by every Client of one run: once it counts as
+  // down (http::ServerHealth), every request fails at once with the same status.
+  std::shared_ptr<http::ServerHealth> server_health = std::make_shared<http::ServerHealth>();
   // Makes the transport; one per Client. Default: http::MakeHttpClient().
   std::function<std::unique_ptr<http::HttpClient>()> make_http_client;
 };
@@ -142,9 +145,11 @@ class Client {
                               const std::string& body, const PutOptions& options);
   // Errors: kNotFound when the object does not exist.
   Result<ObjectHead> HeadObject(const std::string& bucket, const std::string& key);
-  // Streams the object into `destination` (created or truncated).
+  // Streams the object into `destination` (created or truncated). With `expected_size` (the
+  // listing's), a body of another size is refused (kCorruption) before or as it arrives.
   Result<ObjectHead> GetObject(const std::string& bucket, const std::string& key,
-                               const std::filesystem::path& destination);
+                               const std::filesystem::path& destination,
+                               std::optional<uint64_t> expected_size = std::nullopt);
 
   Result<std::string> CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                             const PutOptions& options);

@@ -5,11 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "slack/slack_json.h"
 #include "util/http/socket_http_client.h"
+#include "util/utf8.h"
 
 namespace slack_intel::slack {
 namespace {
@@ -18,7 +19,6 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 using nlohmann::json;
 
 constexpr int kMaxRateLimitWaits = 1000;  // per call; a 429 never fails the run
-constexpr auto kRateWindow = std::chrono::seconds(60);
 
 std::string FormEncode(const Params& params) {
   std::string out;
@@ -62,42 +62,13 @@ Status SlackError(const std::string& method, const json& reply) {
 
 }  // namespace
 
-int MethodTier(const std::string& method) {
-  if (method == "conversations.list" || method == "users.list") return 2;
-  if (method == "conversations.history" || method == "conversations.replies") return 3;
-  return 4;
-}
-
 SlackClient::SlackClient(SlackClientOptions options)
     : options_(std::move(options)),
       http_(options_.make_http_client ? options_.make_http_client() : http::MakeHttpClient()),
-      backoff_(options_.retry) {}
+      backoff_(options_.retry),
+      pacer_(*options_.clock) {}
 
 SlackClient::~SlackClient() = default;
-
-void SlackClient::Pace(const std::string& method) {
-  auto it = pacing_.find(method);
-  if (it == pacing_.end()) return;  // no 429 yet: Slack allows bursts
-  const auto now = options_.clock->Now();
-  if (it->second.next_call > now) {
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(it->second.next_call - now);
-    stats_.rate_limit_wait_seconds += wait.count() / 1000.0;
-    options_.clock->SleepFor(wait);
-  }
-  it->second.next_call = options_.clock->Now() + it->second.interval;
-}
-
-void SlackClient::LearnRateLimit(const std::string& method) {
-  // The calls that got through in the last window are what the server allows per window:
-  // from now on, calls are spaced evenly at that rate.
-  const auto now = options_.clock->Now();
-  auto& recent = recent_calls_[method];
-  while (!recent.empty() && now - recent.front() > kRateWindow) recent.pop_front();
-  const auto allowed = static_cast<int64_t>(std::max<size_t>(recent.size(), 1));
-  Pacing& pacing = pacing_[method];
-  pacing.interval = std::chrono::duration_cast<std::chrono::milliseconds>(kRateWindow) / allowed;
-}
 
 Result<json> SlackClient::Call(const std::string& method, const Params& params) {
   const std::string cursor = [&] {
@@ -106,9 +77,11 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
     return std::string();
   }();
   const std::string where = cursor.empty() ? method : fmt::format("{} (cursor {})", method, cursor);
-  int attempt = 0;
+  http::Retrier retrier(backoff_, *options_.clock, &health_,
+                        "the Slack API at " + options_.base_url);
   for (int waits = 0; waits < kMaxRateLimitWaits;) {
-    Pace(method);
+    SLACK_INTEL_RETURN_IF_ERROR(retrier.BeforeAttempt().WithContext("slack " + where));
+    stats_.rate_limit_wait_seconds += pacer_.Wait(method).count() / 1000.0;
     http::Request request;
     request.method = "POST";
     request.url = options_.base_url + "/" + method;
@@ -117,31 +90,31 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
     request.body = FormEncode(params);
     ++stats_.calls;
     auto sent = http_->Send(request);
-    const bool transient =
-        !sent.ok() ? sent.status().code() == StatusCode::kUnavailable : sent->status >= 500;
-    if (transient) {
-      if (++attempt < std::max(1, options_.retry.max_attempts)) {
-        options_.clock->SleepFor(backoff_.DelayBeforeRetry(attempt));
-        continue;
-      }
-      return !sent.ok() ? sent.status().WithContext("slack " + where)
-                        : Status::Unavailable(fmt::format("slack {}: HTTP {} ({} attempts)", where,
-                                                          sent->status, attempt));
+    if (!sent.ok()) {
+      Status final = retrier.AfterFailure(sent.status());
+      if (final.ok()) continue;
+      return final.WithContext("slack " + where);
     }
-    if (!sent.ok()) return sent.status().WithContext("slack " + where);
+    retrier.Answered();
+    if (sent->status >= 500) {
+      if (retrier.AfterTransientReply(http::RetryAfter(*sent))) continue;
+      return Status::Unavailable(
+          fmt::format("slack {}: HTTP {}{}", where, sent->status, retrier.AttemptsNote()));
+    }
+    // Slack sends UTF-8; a stray invalid byte in one message must not fail the run (the
+    // export reader repairs its files the same way).
+    if (!IsValidUtf8(sent->body)) sent->body = SanitizeUtf8(sent->body);
     json reply = json::parse(sent->body, nullptr, false);
     const bool limited =
         sent->status == 429 || (reply.is_object() && TextField(reply, "error") == "ratelimited");
     if (limited) {
       ++stats_.rate_limited;
       ++waits;
-      LearnRateLimit(method);
-      const auto retry_after = sent->header("retry-after");
-      const long seconds =
-          retry_after ? std::max(0L, std::strtol(retry_after->c_str(), nullptr, 10)) : 1;
-      spdlog::debug("slack {}: rate limited, waiting {} s", method, seconds);
-      stats_.rate_limit_wait_seconds += static_cast<double>(seconds);
-      options_.clock->SleepFor(std::chrono::seconds(std::max(1L, seconds)));
+      retrier.Uncount();  // waiting out a limit is not a failed attempt
+      const auto retry_after = http::RetryAfter(*sent).value_or(std::chrono::seconds(1));
+      pacer_.Limited(method, retry_after);
+      spdlog::debug("slack {}: rate limited, Retry-After {} ms; paced at {:.1f} calls/min", method,
+                    retry_after.count(), pacer_.calls_per_minute(method));
       continue;
     }
     if (sent->status != 200) {
@@ -151,9 +124,8 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
       return Status::Corruption(
           fmt::format("slack {}: the reply is not a Slack API object", where));
     }
+    pacer_.Succeeded(method);  // answered within the limit, whatever it says
     if (!FlagField(reply, "ok")) return SlackError(method, reply);
-    recent_calls_[method].push_back(options_.clock->Now());
-    if (recent_calls_[method].size() > 10000) recent_calls_[method].pop_front();
     return reply;
   }
   return Status::Unavailable(
@@ -163,6 +135,7 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
 Status SlackClient::CallPaged(const std::string& method, Params params,
                               const std::function<Status(const json&)>& each_page) {
   params.push_back({"cursor", ""});
+  std::set<std::string> cursors_used;
   while (true) {
     SLACK_INTEL_ASSIGN_OR_RETURN(json reply, Call(method, params));
     SLACK_INTEL_RETURN_IF_ERROR(each_page(reply));
@@ -170,6 +143,11 @@ Status SlackClient::CallPaged(const std::string& method, Params params,
     if (auto meta = reply.find("response_metadata"); meta != reply.end() && meta->is_object())
       next = TextField(*meta, "next_cursor");
     if (next.empty()) return Status::OK();
+    // A cursor handed out twice would page forever.
+    if (!cursors_used.insert(next).second) {
+      return Status::Corruption(fmt::format(
+          "slack {}: the reply names cursor {} again: its pages would never end", method, next));
+    }
     params.back().second = next;
   }
 }
@@ -211,14 +189,24 @@ Result<std::vector<User>> SlackClient::ListUsers() {
 
 namespace {
 
-Status AppendMessages(const std::string& method, const json& page, std::vector<Message>& out) {
+// A message without a usable ts cannot be keyed or partitioned: it is skipped, counted and
+// warned about, and the rest of the page kept.
+Status AppendMessages(const std::string& method, const json& page, std::vector<Message>& out,
+                      SlackCallStats& stats) {
   auto list = page.find("messages");
   if (list == page.end() || !list->is_array())
     return Status::Corruption(fmt::format("slack {}: no messages array", method));
+  int64_t without_ts = 0;
   for (const json& m : *list) {
-    if (!m.is_object() || TextField(m, "ts").empty())
-      return Status::Corruption(fmt::format("slack {}: a message without ts", method));
+    if (!m.is_object() || !TsMicros(TextField(m, "ts"))) {
+      ++without_ts;
+      continue;
+    }
     out.push_back(ParseMessage(m));
+  }
+  if (without_ts > 0) {
+    stats.messages_without_ts += without_ts;
+    spdlog::warn("slack {}: {} message(s) without a valid ts skipped", method, without_ts);
   }
   return Status::OK();
 }
@@ -233,7 +221,7 @@ Result<std::vector<Message>> SlackClient::History(const std::string& channel,
   if (!oldest.empty()) params.push_back({"oldest", oldest});
   if (!latest.empty()) params.push_back({"latest", latest});
   SLACK_INTEL_RETURN_IF_ERROR(CallPaged("conversations.history", params, [&](const json& page) {
-    return AppendMessages("conversations.history", page, messages);
+    return AppendMessages("conversations.history", page, messages, stats_);
   }));
   return messages;
 }
@@ -243,7 +231,9 @@ Result<std::vector<Message>> SlackClient::Replies(const std::string& channel,
   std::vector<Message> messages;
   SLACK_INTEL_RETURN_IF_ERROR(CallPaged(
       "conversations.replies", {{"channel", channel}, {"ts", thread_ts}, {"limit", "1000"}},
-      [&](const json& page) { return AppendMessages("conversations.replies", page, messages); }));
+      [&](const json& page) {
+        return AppendMessages("conversations.replies", page, messages, stats_);
+      }));
   // Some pages repeat the parent: keep each ts once.
   std::sort(messages.begin(), messages.end(),
             [](const Message& a, const Message& b) { return a.ts < b.ts; });

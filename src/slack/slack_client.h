@@ -1,15 +1,13 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
+#include "slack/rate_pacer.h"
 #include "slack/slack_source.h"
 #include "slack/slack_types.h"
 #include "util/clock.h"
@@ -29,9 +27,9 @@ struct SlackClientOptions {
 };
 
 // A Slack Web API client: form-encoded POSTs with a bearer token, cursor paging at each
-// method's largest page, and rate limits honoured: a 429 is waited out for its Retry-After
-// and from then on that method is paced at its tier's rate (Slack allows bursts, so calls go
-// unpaced until the first 429). Errors (docs/cache-layout.md lists them):
+// method's largest page, and rate limits honoured: every 429 is waited out for its
+// Retry-After, and each method is paced by a RatePacer (rate_pacer.h). Errors
+// (docs/cache-layout.md lists them):
 //   invalid_auth, token_revoked, not_authed, account_inactive -> kUnauthenticated
 //   missing_scope -> kPermissionDenied naming the scope; not_in_channel -> kFailedPrecondition
 //   channel_not_found, thread_not_found -> kNotFound
@@ -66,25 +64,13 @@ class SlackClient : public SlackSource {
   Status CallPaged(const std::string& method,
                    std::vector<std::pair<std::string, std::string>> params,
                    const std::function<Status(const nlohmann::json&)>& each_page);
-  // Waits, if this method is paced, until its next call is due.
-  void Pace(const std::string& method);
-  // After a 429: paces the method at the rate that got through in the last minute.
-  void LearnRateLimit(const std::string& method);
-
-  struct Pacing {
-    std::chrono::milliseconds interval{0};
-    std::chrono::system_clock::time_point next_call{};
-  };
 
   SlackClientOptions options_;
   std::unique_ptr<http::HttpClient> http_;
   http::Backoff backoff_;
+  http::ServerHealth health_;
   SlackCallStats stats_;
-  std::map<std::string, Pacing> pacing_;  // methods that hit a 429
-  std::map<std::string, std::deque<std::chrono::system_clock::time_point>> recent_calls_;
+  RatePacer pacer_;
 };
-
-// Slack's per-method rate-limit tier (2, 3 or 4), for pacing.
-int MethodTier(const std::string& method);
 
 }  // namespace slack_intel::slack

@@ -1,5 +1,7 @@
 #include "slack/slack_json.h"
 
+#include <algorithm>
+#include <charconv>
 #include <type_traits>
 #include <utility>
 
@@ -57,6 +59,25 @@ Message ParseMessage(json&& m) { return MessageFrom(m); }
 Channel ParseChannel(const json& c) {
   return {TextField(c, "id"), TextField(c, "name"), FlagField(c, "is_private"),
           FlagField(c, "is_archived"), FlagField(c, "is_member", true)};
+}
+
+std::optional<int64_t> TsMicros(std::string_view ts) {
+  const size_t dot = ts.find('.');
+  const std::string_view seconds = ts.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? "" : ts.substr(dot + 1);
+  if (seconds.empty() || seconds.size() > 10 || (dot != std::string_view::npos && fraction.empty()))
+    return std::nullopt;
+  auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(seconds) || !digits(fraction)) return std::nullopt;
+  int64_t value = 0;
+  std::from_chars(seconds.data(), seconds.data() + seconds.size(), value);
+  std::string micros(fraction.substr(0, 6));
+  micros.resize(6, '0');
+  int64_t part = 0;
+  std::from_chars(micros.data(), micros.data() + 6, part);
+  return value * 1'000'000 + part;
 }
 
 User ParseUser(const json& u) {

@@ -14,6 +14,7 @@ struct SlackCallStats {
   int64_t calls = 0;
   int64_t rate_limited = 0;
   double rate_limit_wait_seconds = 0;
+  int64_t messages_without_ts = 0;  // skipped: no ts, or one that is not a Slack timestamp
 };
 
 // Where `cache` reads a workspace from: the Web API (SlackClient) or a workspace export

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -45,12 +46,16 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
 }
 
 Result<std::string> CacheRelativePathForKey(std::string_view key) {
+  constexpr size_t kMaxNameBytes = 255;  // NAME_MAX of Linux file systems
   auto refuse = [&](std::string_view why) -> Status {
     return Status::InvalidArgument(fmt::format("refusing to download key '{}': {}", key, why));
   };
   if (key.empty() || key.starts_with("/")) return refuse("an absolute path");
   if (key.find('\\') != std::string_view::npos) return refuse("it contains a backslash");
   if (key.find('\0') != std::string_view::npos) return refuse("it contains a NUL byte");
+  // The cache escapes control bytes in names (Hive's escaping): no cache file has one.
+  if (std::any_of(key.begin(), key.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7F; }))
+    return refuse("it contains a control character");
   size_t start = 0;
   while (true) {
     const size_t slash = key.find('/', start);
@@ -58,6 +63,7 @@ Result<std::string> CacheRelativePathForKey(std::string_view key) {
         key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
     if (segment.empty() || segment == "." || segment == "..")
       return refuse("an empty, '.' or '..' path segment");
+    if (segment.size() > kMaxNameBytes) return refuse("a name longer than 255 bytes");
     if (SkippedName(segment)) return refuse("a hidden or temporary name, which sync never writes");
     if (slash == std::string_view::npos) break;
     start = slash + 1;

@@ -41,7 +41,8 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
 
 // The inverse mapping, for downloads: "<X/Y>" -> "raw/<X/Y>", "<name>" -> "<name>". Refuses
 // (kInvalidArgument, naming the key) any key that could write outside the cache or into its
-// state: absolute, with backslashes, with "", "." or ".." segments, hidden or temporary names.
+// state, or that no cache file has: absolute, with backslashes, NUL or control bytes, "", "."
+// or ".." segments, names over 255 bytes, hidden or temporary names.
 Result<std::string> CacheRelativePathForKey(std::string_view key);
 
 // Names sync never takes on either side: hidden (".slack-intel", ".x.tmp") and temporary

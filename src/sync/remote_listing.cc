@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "util/thread_name.h"
 
@@ -10,6 +11,7 @@ namespace slack_intel::sync {
 namespace {
 
 constexpr size_t kKeysPerPage = 1000;
+constexpr int kMaxEmptyPages = 1000;  // in a row; S3 may send a few while it skips deleted keys
 
 // Keys in (after, until], or all from after when `until` is empty; relative to the prefix.
 Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::string& bucket,
@@ -18,14 +20,27 @@ Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::
                                                  const std::optional<std::string>& until) {
   std::vector<s3::ObjectSummary> objects;
   std::string token;
+  std::set<std::string> tokens_used;
+  int empty_pages = 0;
   const std::string start_after = after.empty() ? "" : prefix + after;
+  // A listing whose pages never end (a token handed out twice, keys that go back, empty pages
+  // without end) is an error, not a loop: S3 lists in ascending key order.
+  const auto endless = [&](const std::string& why) {
+    return Status::Corruption(fmt::format("the listing of {}: {}: its pages would never end",
+                                          s3::S3Url(bucket, prefix), why));
+  };
   while (true) {
     SLACK_INTEL_ASSIGN_OR_RETURN(
         s3::ListPage page,
         client.ListObjectsV2(bucket, prefix, token, "", static_cast<int>(kKeysPerPage),
                              token.empty() ? start_after : ""));
+    empty_pages = page.objects.empty() ? empty_pages + 1 : 0;
+    if (empty_pages > kMaxEmptyPages) return endless("page after page without a key");
     for (s3::ObjectSummary& o : page.objects) {
       o.key = o.key.substr(std::min(o.key.size(), prefix.size()));
+      if ((!objects.empty() && o.key <= objects.back().key) || (!after.empty() && o.key <= after))
+        return endless(fmt::format("key {} comes after {}", o.key,
+                                   objects.empty() ? after : objects.back().key));
       if (until && o.key > *until) return objects;  // the next range's
       const bool cut = until && o.key == *until;
       objects.push_back(std::move(o));
@@ -35,6 +50,7 @@ Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::
     }
     if (!page.is_truncated) return objects;
     token = page.next_continuation_token;
+    if (!tokens_used.insert(token).second) return endless("a continuation token came twice");
   }
 }
 

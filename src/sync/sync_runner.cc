@@ -127,7 +127,12 @@ class SyncRun {
   }
   void Fail(SyncEvent event) {
     ++failed_;
+    // Once the server counts as down, every file fails the same way: the run says it once.
+    if (!ServerDown().ok()) return;
     Emit(std::move(event));
+  }
+  Status ServerDown() const {
+    return options_.server_health ? options_.server_health->Check() : Status::OK();
   }
 
   Status FillLocal();
@@ -589,7 +594,7 @@ void SyncRun::Download(s3::Client& client, Item& item) {
   if (error || !parent.native().starts_with(canonical_root_.native())) {
     return fail("its folder leads outside the cache (a symbolic link?)");
   }
-  auto head = client.GetObject(s_.bucket, s_.prefix + object.key, temp);
+  auto head = client.GetObject(s_.bucket, s_.prefix + object.key, temp, object.size_bytes);
   if (!head.ok()) return fail(head.status().message());
   auto md5 = aws::Md5FileRange(temp.string(), 0, std::filesystem::file_size(temp, error));
   if (!md5.ok()) return fail(md5.status().message());
@@ -728,6 +733,12 @@ Result<SyncSummary> SyncRun::Run() {
         work.size(), s_.concurrency, [&] { return s3::Client(options_); },
         [&](s3::Client& worker, size_t i) { Settle(worker, *work[i]); });
     for (Item* item : early_work) AwaitEarly(*item);
+    // Stopped before the manifest is written: the mark it leaves makes the next run check
+    // what this one uploaded instead of sending it again.
+    if (Status down = ServerDown(); !down.ok()) {
+      return Status(down.code(), down.message() + "; rerun once it answers (what went up stays)")
+          .WithContext(fmt::format("sync to {} stopped", Url("")));
+    }
     Record(window);
     for (Item& item : window) {
       if (!item.ignored && item.kind == ActionKind::kDelete) deletes_.push_back(std::move(item));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -14,11 +15,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/files.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
+#include "support/server_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -453,6 +456,44 @@ TEST_F(SyncE2E, PullBringsTheCacheBackByteForByteAndRefusesKeysOutsideIt) {
   EXPECT_FALSE(fs::exists(copy / "raw/jira/extra.parquet"));
 }
 
+// Keys made to attack a terminal or a log: colours, a carriage return over the line, a newline
+// forging a second line, a bidi override, a name too long for any file system. None is
+// written; each is reported once, escaped, on a line of its own.
+TEST_F(SyncE2E, PulledKeysThatAttackTheTerminalAreRefusedAndPrintedEscaped) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  const std::vector<std::string> hostile = {
+      "prod/messages/dt=2025-10-21/channel=a\x1b[31mred/data.parquet",
+      "prod/messages/dt=2025-10-21/channel=b\rupload: all good/data.parquet",
+      "prod/messages/dt=2025-10-21/channel=c\nforged: line/data.parquet",
+      "prod/messages/dt=2025-10-21/channel=" + std::string(900, 'n') + "/data.parquet"};
+  for (const std::string& key : hostile) {
+    ProcessResult put = Boto3("put", key, "evil");
+    ASSERT_EQ(put.exit_code, 0) << put.stderr_text;
+  }
+  ASSERT_EQ(Boto3("put", "prod/messages/dt=2025-10-21/channel=d\u202eexe.parquet/data.parquet", "x")
+                .exit_code,
+            0);
+  const fs::path copy = dir_.path() / "colleague/cache";
+  ProcessResult pulled = Sync({"--pull"}, "", copy);
+  EXPECT_EQ(pulled.exit_code, 1);
+  const std::string printed = pulled.stdout_text + pulled.stderr_text;
+  for (char control : {'\x1b', '\r'})
+    EXPECT_EQ(printed.find(control), std::string::npos) << printed;
+  EXPECT_NE(printed.find("\\u202e"), std::string::npos) << "the bidi override, escaped";
+  int refusals = 0;
+  for (const std::string& line : SplitLines(printed)) {
+    EXPECT_FALSE(line.starts_with("forged")) << line;
+    if (line.find("refusing to download") != std::string::npos) ++refusals;
+  }
+  EXPECT_EQ(refusals, 4) << printed;
+  EXPECT_NE(printed.find("channel=a\\e[31mred"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("a name longer than 255 bytes"), std::string::npos);
+  for (const auto& entry : fs::recursive_directory_iterator(dir_.path() / "colleague")) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name.find_first_of("\x1b\r\n"), std::string::npos) << entry.path();
+  }
+}
+
 TEST_F(SyncE2E, AKilledSyncLeavesNoPartialObjectAndTheNextRunCleansUp) {
   const fs::path big = WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");
   // The journal appears right after the multipart upload is created: kill it then.
@@ -513,6 +554,55 @@ TEST_F(SyncE2E, FilesAKilledRunUploadedCostHashingNextTimeNotASecondUpload) {
   // A finished run clears the mark: a new file goes up early again.
   Place("duckdb-one-row.parquet", "raw/messages/dt=2025-10-25/channel=newer/data.parquet");
   EXPECT_EQ(Summary(Sync({"--json"}))["early_uploads"], 1);
+}
+
+// The S3 server dies while a sync of many files is under way (a TCP proxy in front of it is
+// stopped): the run gives up after one request's tries, not one per file, and says so in one
+// line; the rerun against the live server finishes the job.
+TEST_F(SyncE2E, AServerThatDiesMidSyncStopsTheRunWithOneLineAndTheRerunConverges) {
+  constexpr int kFiles = 200;
+  for (int i = 0; i < kFiles; ++i) {
+    Place("duckdb-one-row.parquet",
+          "raw/messages/dt=2025-11-" + std::string(i % 30 < 9 ? "0" : "") +
+              std::to_string(i % 30 + 1) + "/channel=c" + std::to_string(i) + "/data.parquet");
+  }
+  const std::string target = server_.endpoint.substr(server_.endpoint.find("://") + 3);
+  auto proxy = ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/fault_proxy.mjs", "--target",
+       target});
+  std::atomic<bool> done{false};
+  std::thread killer([&] {
+    while (!done && Keys().size() < 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    proxy->Stop();
+  });
+  std::vector<std::string> args = SyncArgs({"--concurrency", "1", "-vv"});
+  *std::find(args.begin(), args.end(), server_.endpoint) = proxy->base_url();
+  ProcessResult run = RunProcess(args, SyncEnvironment());
+  done = true;
+  killer.join();
+
+  EXPECT_EQ(run.exit_code, 1) << run.stderr_text;
+  int tries_after_death = 0;
+  std::vector<std::string> errors;
+  for (const std::string& line : SplitLines(run.stderr_text)) {
+    if (line.starts_with("slack-intel: debug: ")) {
+      if (line.find("-> HTTP") == std::string::npos && line.find(" -> ") != std::string::npos)
+        ++tries_after_death;
+    } else if (!line.starts_with("slack-intel: info: ")) {
+      errors.push_back(line);
+    }
+  }
+  ASSERT_EQ(errors.size(), 1u) << run.stderr_text.substr(run.stderr_text.size() - 3000);
+  EXPECT_NE(errors[0].find("stopped answering"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("rerun"), std::string::npos) << errors[0];
+  // One request's tries (5), not one set per file: the old client made ~900 here.
+  EXPECT_LE(tries_after_death, 10) << run.stderr_text.substr(run.stderr_text.size() - 3000);
+  EXPECT_LT(Keys().size(), static_cast<size_t>(kFiles)) << "it died too late to test anything";
+
+  ProcessResult rerun = Sync({"--json"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
+  EXPECT_EQ(Keys().size(), static_cast<size_t>(kFiles) + 4);
+  EXPECT_EQ(Summary(Sync({"--json"}))["uploaded"], 0) << "the rerun left nothing to do";
 }
 
 TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {

@@ -116,8 +116,11 @@ TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConv
         calls);
   };
   auto first = sync::RunSync(settings_, broken, [](const sync::SyncEvent&) {});
-  ASSERT_TRUE(first.ok()) << first.status().message();
-  EXPECT_GE(first->failed, 1u);
+  // Every try fails and nothing answers: the run stops, saying so once.
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(first.status().message().find("stopped answering"), std::string::npos)
+      << first.status().message();
   CheckObjectsAreWholeFiles();
   EXPECT_EQ(OpenMultipartUploads(), 1u) << "the interrupted upload could not be aborted";
 
@@ -130,6 +133,41 @@ TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConv
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->transferred, 0u);
   EXPECT_EQ(third->skipped, 5u);
+}
+
+// A listing whose pages would never end (the same continuation token again, or keys that go
+// back) fails the run with a clear error instead of paging forever.
+TEST_F(SyncRunnerTest, AListingThatWouldNeverEndIsAnError) {
+  for (const bool keys_go_back : {false, true}) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto pages = std::make_shared<std::atomic<int>>(0);
+    s3::ClientOptions looping = Options();
+    looping.make_http_client = [calls, pages, keys_go_back] {
+      return std::make_unique<FaultyHttpClient>(
+          http::MakeHttpClient(),
+          [pages, keys_go_back](
+              int, const http::Request& request) -> std::optional<Result<http::Response>> {
+            if (request.url.find("list-type=2") == std::string::npos) return std::nullopt;
+            const int page = (*pages)++;
+            http::Response response;
+            response.status = 200;
+            response.body = fmt::format(
+                "<ListBucketResult><IsTruncated>true</IsTruncated>"
+                "<NextContinuationToken>{}</NextContinuationToken>"
+                "<Contents><Key>prod/k{:04d}</Key><Size>1</Size><ETag>\"e\"</ETag></Contents>"
+                "</ListBucketResult>",
+                keys_go_back ? fmt::format("t{}", page) : "same", keys_go_back ? 0 : page);
+            return Result<http::Response>(response);
+          },
+          calls);
+    };
+    auto run = sync::RunSync(settings_, looping, [](const sync::SyncEvent&) {});
+    ASSERT_FALSE(run.ok());
+    EXPECT_EQ(run.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(run.status().message().find("would never end"), std::string::npos)
+        << run.status().message();
+    EXPECT_LE(pages->load(), 3) << "it stopped at the repeat";
+  }
 }
 
 TEST_F(SyncRunnerTest, SlowDownRepliesHalveTheRequestsInFlightAndTheSyncStillCompletes) {

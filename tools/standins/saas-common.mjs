@@ -78,19 +78,23 @@ export function parseFailSpecs(specs, { withMethod }, usage) {
     const parts = spec.split(':');
     const [method, nth, error] = withMethod ? parts : ['', ...parts];
     if ((withMethod ? parts.length !== 3 : parts.length !== 2) || (withMethod && !method) || !error
-        || !/^(\d+\+?|\*)$/.test(nth ?? '') || nth === '0' || nth === '0+') {
-      usageError(`--fail expects ${withMethod ? 'METHOD:N:ERROR' : 'N:ERROR'} (N = 1, 2, ..., N+ or *), got '${spec}'`, usage);
+        || !/^(\d+\+?|\*|%\d+)$/.test(nth ?? '') || /^[%]?0\+?$/.test(nth)) {
+      usageError(`--fail expects ${withMethod ? 'METHOD:N:ERROR' : 'N:ERROR'} (N = 1, 2, ..., N+, %K or *), got '${spec}'`, usage);
     }
     const every = nth === '*';
-    const from = every ? 1 : parseInt(nth, 10);
-    rules.push({ method, from, onwards: every || nth.endsWith('+'), error });
+    const period = nth.startsWith('%') ? parseInt(nth.slice(1), 10) : 0;
+    const from = every ? 1 : period || parseInt(nth, 10);
+    rules.push({ method, from, period, onwards: every || nth.endsWith('+'), error });
   }
   return {
     // The injected error for call number `callNo` (1-based) of `method`, or undefined.
+    // METHOD "*" matches every method; N "%K" every Kth call (K, 2K, ...).
     match(method, callNo) {
       for (const r of rules) {
-        if (r.method !== method) continue;
-        if (r.onwards ? callNo >= r.from : callNo === r.from) return r.error;
+        if (r.method !== method && r.method !== '*') continue;
+        if (r.period ? callNo % r.period === 0 : r.onwards ? callNo >= r.from : callNo === r.from) {
+          return r.error;
+        }
       }
       return undefined;
     },

@@ -398,6 +398,22 @@ describe('slack.mjs rate limits, message cap and injected errors', () => {
     }
   });
 
+  it('--rate-limit N/S limits every method alike; --fail *:%K: refuses every Kth call of each', async () => {
+    const srv = await startServer('slack.mjs', ['--export', FIXTURE, '--rate-limit', '2/30',
+      '--fail', '*:%3:ratelimited']);
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await call(srv.port, 'auth.test')).status);
+      // Calls 1 and 2 fill the window, 3 is injected, 4 finds the window full.
+      assert.deepEqual(statuses, [200, 200, 429, 429]);
+      const full = await call(srv.port, 'auth.test');
+      assert.ok(Number(full.headers['retry-after']) >= 28, 'seconds until a slot frees');
+      assert.equal((await call(srv.port, 'users.list')).status, 200, 'counted per method');
+    } finally {
+      await srv.stop();
+    }
+  });
+
   it('prints only the listening line on stdout, even with --verbose', async () => {
     const srv = await startServer('slack.mjs', ['--export', FIXTURE, '--verbose']);
     try {

@@ -37,11 +37,14 @@
 //   --rate-scale X           tier limits x X per window (Tier 2: 20, Tier 3: 50, Tier 4: 100);
 //                            0 = unlimited (the default)
 //   --rate-window-seconds S  length of the sliding window (default 60)
+//   --rate-limit N/S         every method at N requests per sliding window of S seconds,
+//                            instead of the tiers (a workspace whose quota differs)
 //   --message-cap N          history/replies return at most N messages per call, whatever limit
 //                            says (the limit's default also becomes N)
 //   --non-marketplace        the 2025 non-Marketplace behaviour: --message-cap 15 and history /
 //                            replies at 1 request per window (x --rate-scale, if not 0)
-//   --fail METHOD:N:ERROR    the Nth call (1-based; "N+" = from N on, "*" = every) of METHOD
+//   --fail METHOD:N:ERROR    the Nth call (1-based; "N+" = from N on, "%K" = every Kth, "*" =
+//                            every) of METHOD ("*" = of every method, each counted apart)
 //                            answers {"ok":false,"error":ERROR}; ERROR http500 = HTTP 500,
 //                            malformed = truncated JSON, ratelimited = 429 with Retry-After: 1.
 //                            Repeatable.
@@ -62,7 +65,7 @@ import {
 } from './saas-common.mjs';
 
 const USAGE = `usage: node slack.mjs --export DIR [--token TOKEN] [--revoked-token TOKEN]
-  [--rate-scale X] [--rate-window-seconds S] [--message-cap N] [--non-marketplace]
+  [--rate-scale X] [--rate-window-seconds S] [--rate-limit N/S] [--message-cap N] [--non-marketplace]
   [--fail METHOD:N:ERROR]... [--not-member NAME]... [--scopes LIST]
   [--replies-parent-every-page] [--verbose]
 `;
@@ -73,6 +76,7 @@ const flags = parseFlags({
   'revoked-token': { type: 'string' },
   'rate-scale': { type: 'string' },
   'rate-window-seconds': { type: 'string' },
+  'rate-limit': { type: 'string' },
   'message-cap': { type: 'string' },
   'non-marketplace': { type: 'boolean' },
   'fail': { type: 'string', multiple: true },
@@ -100,6 +104,8 @@ const config = {
   parentEveryPage: Boolean(flags['replies-parent-every-page']),
   verbose: Boolean(flags.verbose),
 };
+const uniformLimit = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(flags['rate-limit'] ?? '');
+if (flags['rate-limit'] !== undefined && !uniformLimit) usageError('--rate-limit expects N/SECONDS, e.g. 1/1', USAGE);
 const failures = parseFailSpecs(flags.fail, { withMethod: true }, USAGE);
 const log = (line) => {
   if (config.verbose) process.stderr.write(`slack-standin: ${line}\n`);
@@ -113,12 +119,15 @@ const TIER_PER_MINUTE = {
   'conversations.replies': 50,
   'users.list': 20,
 };
-const limiter = new SlidingWindowLimiter((method) => {
+function tierLimit(method) {
   if (config.rateScale === 0) return 0;
   const perMinute = nonMarketplace && (method === 'conversations.history' || method === 'conversations.replies')
     ? 1 : (TIER_PER_MINUTE[method] ?? 20);
   return Math.max(1, Math.floor(perMinute * config.rateScale));
-}, config.windowMs);
+}
+const limiter = uniformLimit
+  ? new SlidingWindowLimiter(() => Number(uniformLimit[1]), Number(uniformLimit[2]) * 1000)
+  : new SlidingWindowLimiter(tierLimit, config.windowMs);
 const stats = new CallStats();
 stats.messagesServed = 0;
 

@@ -12,11 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace slack_intel::http {
 namespace {
@@ -34,33 +36,12 @@ bool IsIpLiteral(const std::string& host) {
          inet_pton(AF_INET6, host.c_str(), address) == 1;
 }
 
-// Connects one non-blocking socket: its descriptor, or -errno.
-int ConnectOne(const addrinfo& address, Clock::time_point deadline) {
-  const int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                          address.ai_protocol);
-  if (fd < 0) return -errno;
-  int error = 0;
-  if (::connect(fd, address.ai_addr, address.ai_addrlen) != 0) error = errno;
-  if (error == EINPROGRESS) {
-    pollfd waiting{fd, POLLOUT, 0};
-    int ready;
-    do {
-      ready = ::poll(&waiting, 1, MillisLeft(deadline));
-    } while (ready < 0 && errno == EINTR);
-    socklen_t length = sizeof(error);
-    if (ready == 0) {
-      error = ETIMEDOUT;
-    } else if (ready < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
-      error = errno;
-    }
-  }
-  if (error != 0) {
-    ::close(fd);
-    return -error;
-  }
+// RFC 8305 ("Happy Eyeballs Version 2"), section 5: connection attempts start this far apart.
+constexpr auto kConnectionAttemptDelay = std::chrono::milliseconds(250);
+
+void SetNoDelay(int fd) {
   const int one = 1;  // a request's head and body can be separate writes
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  return fd;
 }
 
 }  // namespace
@@ -96,10 +77,80 @@ Result<std::shared_ptr<TlsContext>> TlsContext::Get(const std::string& ca_bundle
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
+Result<int> ConnectToAny(const std::vector<SocketAddress>& addresses,
+                         std::chrono::milliseconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  struct Attempt {
+    int fd;
+    size_t index;
+  };
+  std::vector<Attempt> pending;
+  auto close_all = [&](int keep) {
+    for (const Attempt& a : pending)
+      if (a.fd != keep) ::close(a.fd);
+  };
+  int error = EADDRNOTAVAIL;
+  size_t next = 0;
+  Clock::time_point next_start = Clock::now();
+  for (;;) {
+    // Start the next address when its turn comes, or at once when nothing is pending.
+    while (next < addresses.size() && (pending.empty() || Clock::now() >= next_start)) {
+      const SocketAddress& address = addresses[next++];
+      const int fd =
+          ::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        error = errno;
+        continue;
+      }
+      if (::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) == 0) {
+        close_all(-1);
+        SetNoDelay(fd);
+        return fd;
+      }
+      if (errno != EINPROGRESS) {
+        error = errno;
+        ::close(fd);
+        continue;
+      }
+      pending.push_back({fd, next - 1});
+      next_start = Clock::now() + kConnectionAttemptDelay;
+    }
+    if (pending.empty()) return Status::Unavailable(std::strerror(error));
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) {
+      close_all(-1);
+      return Status::Unavailable(fmt::format("timed out after {} ms", timeout.count()));
+    }
+    Clock::time_point wake = deadline;
+    if (next < addresses.size()) wake = std::min(wake, next_start);
+    std::vector<pollfd> waiting;
+    for (const Attempt& a : pending) waiting.push_back({a.fd, POLLOUT, 0});
+    const int ready = ::poll(waiting.data(), waiting.size(), std::max(1, MillisLeft(wake)));
+    if (ready < 0 && errno != EINTR) {
+      close_all(-1);
+      return Status::Unavailable(std::strerror(errno));
+    }
+    for (size_t i = 0; ready > 0 && i < waiting.size(); ++i) {
+      if (waiting[i].revents == 0) continue;
+      int result = 0;
+      socklen_t length = sizeof(result);
+      if (::getsockopt(waiting[i].fd, SOL_SOCKET, SO_ERROR, &result, &length) != 0) result = errno;
+      if (result == 0) {
+        close_all(waiting[i].fd);
+        SetNoDelay(waiting[i].fd);
+        return waiting[i].fd;
+      }
+      error = result;
+      ::close(waiting[i].fd);
+      pending.erase(std::find_if(pending.begin(), pending.end(),
+                                 [&](const Attempt& a) { return a.fd == waiting[i].fd; }));
+    }
+  }
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& host, int port,
                                                      std::chrono::milliseconds connect_timeout,
                                                      std::chrono::milliseconds stall_timeout) {
-  const Clock::time_point deadline = Clock::now() + connect_timeout;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -109,16 +160,17 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& host, in
   if (resolved != 0) {
     return Status::Unavailable(fmt::format("cannot resolve {}: {}", host, gai_strerror(resolved)));
   }
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
-  int error = EADDRNOTAVAIL;
-  for (const addrinfo* a = found; a != nullptr && error != ETIMEDOUT; a = a->ai_next) {
-    const int fd = ConnectOne(*a, deadline);
-    if (fd >= 0) return std::unique_ptr<Connection>(new Connection(fd, stall_timeout));
-    error = -fd;
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
+  std::vector<SocketAddress> addresses;  // in the resolver's order (RFC 6724's)
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_addrlen > sizeof(sockaddr_storage)) continue;
+    SocketAddress address;
+    std::memcpy(&address.storage, a->ai_addr, a->ai_addrlen);
+    address.length = a->ai_addrlen;
+    addresses.push_back(address);
   }
-  if (error == ETIMEDOUT)
-    return Status::Unavailable(fmt::format("timed out after {} ms", connect_timeout.count()));
-  return Status::Unavailable(std::strerror(error));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const int fd, ConnectToAny(addresses, connect_timeout));
+  return std::unique_ptr<Connection>(new Connection(fd, stall_timeout));
 }
 
 Connection::~Connection() {
@@ -126,9 +178,36 @@ Connection::~Connection() {
   ::close(fd_);
 }
 
+void Connection::BeginExchange(Clock::time_point deadline, uint64_t min_bytes_per_window) {
+  deadline_ = deadline;
+  window_start_ = Clock::now();
+  window_bytes_ = 0;
+  min_window_bytes_ = min_bytes_per_window;
+}
+
+Status Connection::Moved(size_t bytes) {
+  window_bytes_ += bytes;
+  const Clock::time_point now = Clock::now();
+  if (now >= deadline_) return Stalled("");
+  if (now - window_start_ >= stall_) {
+    if (window_bytes_ < min_window_bytes_) {
+      return Status::Unavailable(
+          fmt::format("only {} bytes moved in {} ms: too slow", window_bytes_, stall_.count()));
+    }
+    window_start_ = now;
+    window_bytes_ = 0;
+  }
+  return Status::OK();
+}
+
+Status Connection::Stalled(std::string_view doing) const {
+  if (Clock::now() >= deadline_) return Status::Unavailable("the request ran past its deadline");
+  return Status::Unavailable(fmt::format("{} for {} ms", doing, stall_.count()));
+}
+
 bool Connection::Wait(bool for_write) const {
   pollfd waiting{fd_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
-  const Clock::time_point deadline = Clock::now() + stall_;
+  const Clock::time_point deadline = std::min(Clock::now() + stall_, deadline_);
   for (;;) {
     const int ready = ::poll(&waiting, 1, MillisLeft(deadline));
     if (ready > 0) return true;
@@ -160,8 +239,7 @@ Status Connection::StartTls(const TlsContext& tls, const std::string& host) {
     const int error = SSL_get_error(ssl_, done);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
       if (Wait(error == SSL_ERROR_WANT_WRITE)) continue;
-      return Status::Unavailable(
-          fmt::format("the TLS handshake stalled for {} ms", stall_.count()));
+      return Stalled("the TLS handshake stalled");
     }
     const long verified = SSL_get_verify_result(ssl_);
     ERR_clear_error();
@@ -176,7 +254,10 @@ Result<size_t> Connection::ReadSome(char* buffer, size_t size) {
     if (ssl_ != nullptr) {
       ERR_clear_error();
       const int n = SSL_read(ssl_, buffer, static_cast<int>(std::min<size_t>(size, 1 << 30)));
-      if (n > 0) return static_cast<size_t>(n);
+      if (n > 0) {
+        SLACK_INTEL_RETURN_IF_ERROR(Moved(static_cast<size_t>(n)));
+        return static_cast<size_t>(n);
+      }
       const int error = SSL_get_error(ssl_, n);
       if (error == SSL_ERROR_ZERO_RETURN) return 0;
       if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
@@ -187,12 +268,13 @@ Result<size_t> Connection::ReadSome(char* buffer, size_t size) {
       }
     } else {
       const ssize_t n = ::recv(fd_, buffer, size, 0);
+      if (n > 0) SLACK_INTEL_RETURN_IF_ERROR(Moved(static_cast<size_t>(n)));
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
       if (errno != EAGAIN) return Status::Unavailable(std::strerror(errno));
       if (Wait(false)) continue;
     }
-    return Status::Unavailable(fmt::format("nothing arrived for {} ms", stall_.count()));
+    return Stalled("nothing arrived");
   }
 }
 
@@ -211,8 +293,7 @@ Status Connection::WriteAll(std::string_view bytes) {
           ERR_clear_error();
           return Status::Unavailable("TLS write failed");
         }
-        if (!Wait(error == SSL_ERROR_WANT_WRITE))
-          return Status::Unavailable(fmt::format("no progress for {} ms", stall_.count()));
+        if (!Wait(error == SSL_ERROR_WANT_WRITE)) return Stalled("no progress");
         continue;
       }
     } else {
@@ -220,13 +301,13 @@ Status Connection::WriteAll(std::string_view bytes) {
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno != EAGAIN) return Status::Unavailable(std::strerror(errno));
-        if (!Wait(true))
-          return Status::Unavailable(fmt::format("no progress for {} ms", stall_.count()));
+        if (!Wait(true)) return Stalled("no progress");
         continue;
       }
       written = static_cast<size_t>(n);
     }
     bytes.remove_prefix(written);
+    SLACK_INTEL_RETURN_IF_ERROR(Moved(written));
   }
   return Status::OK();
 }

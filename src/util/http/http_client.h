@@ -31,6 +31,9 @@ struct Request {
   std::string body;                                    // used when body_file is empty
   std::optional<FileRange> body_file;                  // streamed instead of `body`
   std::optional<std::filesystem::path> response_file;  // 2xx bodies streamed here, not kept
+  // The size a 2xx body streamed to response_file must have (a download whose listing gave
+  // it): one announced or sent otherwise is refused before, or as soon as, it differs.
+  std::optional<uint64_t> expected_body_bytes;
 };
 
 struct Response {
@@ -49,6 +52,7 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // Errors: kUnavailable for connection failures, resets and timeouts (worth retrying);
   // kInvalidArgument for a bad URL or a TLS certificate that does not verify (not worth it);
+  // kCorruption for a malformed response, or a body over its limit or of the wrong size;
   // kIOError for local files.
   virtual Result<Response> Send(const Request& request) = 0;
 };

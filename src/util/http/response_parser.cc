@@ -5,17 +5,20 @@
 #include <algorithm>
 #include <charconv>
 
+#include "util/printable.h"
 #include "util/text.h"
 
 namespace slack_intel::http {
 namespace {
 
 constexpr size_t kMaxHeadBytes = 64 << 10;
+constexpr size_t kMaxHeaderFields = 256;
 constexpr size_t kMaxLineBytes = 8 << 10;  // a chunk-size line or a trailer field
 constexpr std::string_view kEndOfHead = "\r\n\r\n";
 
+// `what` may quote the server's bytes: escaped, so they cannot act on a terminal.
 Status Malformed(std::string_view what) {
-  return Status::Corruption(fmt::format("malformed HTTP response: {}", what));
+  return Status::Corruption(fmt::format("malformed HTTP response: {}", Printable(what)));
 }
 
 // Whether the comma-separated `list` holds `token` (case-insensitive).
@@ -143,6 +146,7 @@ Status ResponseParser::ParseHead(std::string_view head) {
     const size_t colon = field.find(':');
     if (colon == std::string_view::npos || colon == 0 || field[0] == ' ' || field[0] == '\t')
       return Malformed(fmt::format("header line '{}'", field.substr(0, 40)));
+    if (headers.size() == kMaxHeaderFields) return Malformed("over 256 header fields");
     headers.push_back(
         {AsciiLower(field.substr(0, colon)), std::string(TrimWhitespace(field.substr(colon + 1)))});
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -33,37 +34,77 @@ bool HasHeader(const Request& request, std::string_view lowercase_name) {
                      [&](const Header& h) { return h.name == lowercase_name; });
 }
 
-// Where the response body goes: a file for 2xx when asked, memory otherwise.
+// Where the response body goes: a file for 2xx when asked, memory otherwise, each within its
+// limit (the memory cap, or the size the caller expects a download to have).
 struct BodySink {
   Response* response = nullptr;
-  const std::filesystem::path* file_path = nullptr;
+  const Request* request = nullptr;
+  uint64_t max_memory_bytes = 0;
   std::FILE* file = nullptr;  // opened at the first byte of a 2xx body
+  uint64_t written = 0;
   bool file_error = false;
+  Status refused;  // why a body over its limit was refused
 
-  bool Write(const char* data, size_t n) {
-    if (file_path != nullptr && response->status / 100 == 2) {
-      if (file == nullptr) file = std::fopen(file_path->c_str(), "wb");
+  bool to_file() const { return request->response_file && response->status / 100 == 2; }
+
+  // The head's Content-Length, checked before any of the body is taken.
+  bool CheckAnnounced(const std::vector<Header>& headers) {
+    for (const Header& h : headers) {
+      if (h.name != "content-length") continue;
+      const uint64_t announced = std::strtoull(h.value.c_str(), nullptr, 10);
+      if (to_file() && request->expected_body_bytes && announced != *request->expected_body_bytes)
+        return Refuse(fmt::format("the reply announces {} bytes where {} were expected", announced,
+                                  *request->expected_body_bytes));
+      if (!to_file() && announced > max_memory_bytes)
+        return Refuse(fmt::format("the reply announces {} bytes, over the {} MiB limit", announced,
+                                  max_memory_bytes >> 20));
+    }
+    return true;
+  }
+
+  bool Write(const char* data, size_t n, const std::vector<Header>& headers) {
+    if (written == 0 && !CheckAnnounced(headers)) return false;
+    written += n;
+    if (to_file()) {
+      if (request->expected_body_bytes && written > *request->expected_body_bytes)
+        return Refuse(fmt::format("the reply sends more than the {} bytes expected",
+                                  *request->expected_body_bytes));
+      if (file == nullptr) file = std::fopen(request->response_file->c_str(), "wb");
       if (file == nullptr || std::fwrite(data, 1, n, file) != n) {
         file_error = true;
         return false;
       }
       return true;
     }
+    if (written > max_memory_bytes)
+      return Refuse(fmt::format("the reply is over the {} MiB limit", max_memory_bytes >> 20));
     // One allocation up front: a growing string copies itself into fresh pages at every
     // doubling, and a listing page is ~300 KB. Untouched capacity costs nothing.
     if (response->body.empty()) response->body.reserve(std::max(n, kBodyReserveBytes));
     response->body.append(data, n);
     return true;
   }
+  bool Refuse(std::string why) {
+    refused = Status::Corruption(std::move(why));
+    return false;
+  }
   // A 2xx with an empty body still leaves an (empty) file behind, as a download should.
   bool Finish() {
-    if (file_path != nullptr && response->status / 100 == 2 && file == nullptr && !file_error) {
-      file = std::fopen(file_path->c_str(), "wb");
+    if (to_file() && file == nullptr && !file_error) {
+      file = std::fopen(request->response_file->c_str(), "wb");
       if (file == nullptr) file_error = true;
     }
     if (file != nullptr && std::fclose(file) != 0) file_error = true;
     file = nullptr;
     return !file_error;
+  }
+  // A whole body shorter than expected (the framing said it ended).
+  Status CheckComplete() const {
+    if (to_file() && request->expected_body_bytes && written != *request->expected_body_bytes) {
+      return Status::Corruption(fmt::format("the reply sent {} bytes where {} were expected",
+                                            written, *request->expected_body_bytes));
+    }
+    return Status::OK();
   }
 };
 
@@ -94,8 +135,16 @@ class SocketHttpClient final : public HttpClient {
     }
     // A kept-alive connection the server closed while it sat idle fails before any answer;
     // then the request goes once more, on a new connection.
+    const uint64_t known_bytes =
+        (request.body_file ? request.body_file->length : request.body.size()) +
+        request.expected_body_bytes.value_or(0);
+    const auto deadline =
+        std::chrono::steady_clock::now() + options_.request_timeout +
+        std::chrono::seconds(known_bytes /
+                             std::max<uint64_t>(1, options_.min_mean_bytes_per_second));
     for (;;) {
       SLACK_INTEL_RETURN_IF_ERROR(Connect(*url, *proxy, where));
+      connection_->BeginExchange(deadline, options_.min_bytes_per_stall);
       const bool reused = reused_;
       bool answered = false;
       auto response = Exchange(request, *url, *proxy, where, &answered);
@@ -205,11 +254,14 @@ class SocketHttpClient final : public HttpClient {
     }
 
     Response response;
-    BodySink sink{&response, request.response_file ? &*request.response_file : nullptr};
+    BodySink sink;
+    sink.response = &response;
+    sink.request = &request;
+    sink.max_memory_bytes = options_.max_memory_body_bytes;
     ResponseParser* reading = nullptr;
     ResponseParser parser(request.method == "HEAD", [&](const char* data, size_t size) {
       response.status = reading->status();  // the sink's choice depends on it
-      return sink.Write(data, size);
+      return sink.Write(data, size, reading->headers());
     });
     reading = &parser;
     if (read_buffer_.empty()) read_buffer_.resize(kReadChunkBytes);
@@ -234,6 +286,10 @@ class SocketHttpClient final : public HttpClient {
       leftover = *used < *got;
     }
     const bool file_ok = sink.Finish();
+    if (!sink.refused.ok()) {
+      Drop();  // the rest of the body is never read
+      return Status::Corruption(fmt::format("{}: {}", where, sink.refused.message()));
+    }
     if (!file_ok) {
       Drop();
       return Status::IOError(fmt::format("cannot write {}", request.response_file->string()));
@@ -248,6 +304,9 @@ class SocketHttpClient final : public HttpClient {
     if (!parser.keep_alive() || leftover) Drop();
     response.status = parser.status();
     response.headers = std::move(parser.headers());
+    if (Status complete = sink.CheckComplete(); !complete.ok()) {
+      return Status::Corruption(fmt::format("{}: {}", where, complete.message()));
+    }
     return response;
   }
 
