@@ -10,6 +10,7 @@
 
 #include "cache/cache_runner.h"
 #include "cli/cache_output.h"
+#include "cli/lock_cache.h"
 #include "jira/jira_client.h"
 #include "slack/slack_client.h"
 #include "util/printable.h"
@@ -79,6 +80,7 @@ Status RunCache(const CacheOptions& options) {
   settings.thread_lookback_days = options.thread_lookback;
   settings.jira = !options.no_jira;
 
+  SLACK_INTEL_ASSIGN_OR_RETURN(cache::CacheLock lock, LockCache(settings.cache_path, "cache"));
   slack::SlackClientOptions client_options;
   if (const std::string url = Setting({"SLACK_API_URL"}, options.config.slack_api_url);
       !url.empty()) {

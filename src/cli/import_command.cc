@@ -7,6 +7,7 @@
 
 #include "cache/cache_runner.h"
 #include "cli/cache_output.h"
+#include "cli/lock_cache.h"
 #include "import/export_archive.h"
 #include "import/export_source.h"
 
@@ -58,6 +59,7 @@ Status RunImport(const ImportOptions& options) {
   settings.jira = !options.no_jira;
   settings.keep_rows_not_fetched = true;  // an export adds and updates, never removes
   std::unique_ptr<jira::JiraClient> jira = MakeJiraClient(options.config);
+  SLACK_INTEL_ASSIGN_OR_RETURN(cache::CacheLock lock, LockCache(settings.cache_path, "import"));
 
   SLACK_INTEL_ASSIGN_OR_RETURN(
       cache::CacheSummary summary,

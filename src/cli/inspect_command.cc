@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -38,7 +39,12 @@ json ValueJson(const Value& value, const ColumnDescriptor& c) {
     json operator()(int64_t v) const {
       return IsTimestamp(c) ? json(FormatUnixMicrosUtc(ToMicros(c, v))) : json(v);
     }
-    json operator()(double v) const { return v; }
+    // JSON has no NaN or infinities (nlohmann would print null): named as strings instead.
+    json operator()(double v) const {
+      if (std::isnan(v)) return "NaN";
+      if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+      return v;
+    }
     // Strings are valid UTF-8 in files we write; others may not be, so never throw on them.
     json operator()(const std::string& s) const { return s; }
     json operator()(const Value::List& list) const {

@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "aws/environment.h"
+#include "cli/lock_cache.h"
 #include "cli/progress_line.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
@@ -183,6 +185,15 @@ Status RunSync(const SyncOptions& options) {
       fmt::print("{}\n", Printable(event.ToText()));
     }
   };
+  // One run at a time on a cache; a dry run changes nothing, so it takes no lock (and writes
+  // no lock file into a cache a --pull has yet to create).
+  std::optional<cache::CacheLock> lock;
+  if (!options.dry_run) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(
+        cache::CacheLock held,
+        LockCache(options.cache_path, options.pull ? "sync --pull" : "sync"));
+    lock.emplace(std::move(held));
+  }
   auto summary = sync::RunSync(
       settings, *client_options,
       [&](const sync::SyncEvent& event) { progress_line.Print([&] { print(event); }); }, &progress);

@@ -50,18 +50,14 @@ bool Exists(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem::path& path) {
-  ConfigFile config;
-  config.path = path;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return ErrorAt(path, e.mark, fmt::format("not valid YAML: {}", e.msg));
-  }
-  if (root.IsNull()) return config;  // an empty file
-  if (!root.IsMap()) return ErrorAt(path, root.Mark(), "expected sections (slack:, s3:, ...)");
+namespace {
+
+// The walk over a parsed file; yaml-cpp may throw from any conversion (ParseConfigFile catches).
+Status ReadSections(const YAML::Node& root, const std::filesystem::path& path,
+                    ConfigFile& config) {
   for (const auto& section : root) {
+    if (!section.first.IsScalar())
+      return ErrorAt(path, section.first.Mark(), "a section name must be a plain word");
     const std::string name = section.first.as<std::string>();
     const auto known = Schema().find(name);
     if (known == Schema().end()) {
@@ -72,6 +68,8 @@ Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem:
     if (!section.second.IsMap())
       return ErrorAt(path, section.second.Mark(), fmt::format("'{}' must hold keys", name));
     for (const auto& entry : section.second) {
+      if (!entry.first.IsScalar())
+        return ErrorAt(path, entry.first.Mark(), fmt::format("a key of '{}' must be a word", name));
       const std::string key = entry.first.as<std::string>();
       const auto field = known->second.find(key);
       if (field == known->second.end()) {
@@ -86,6 +84,22 @@ Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem:
       }
       config.*(field->second) = entry.second.as<std::string>();
     }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem::path& path) {
+  ConfigFile config;
+  config.path = path;
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    if (root.IsNull()) return config;  // an empty file
+    if (!root.IsMap()) return ErrorAt(path, root.Mark(), "expected sections (slack:, s3:, ...)");
+    SLACK_INTEL_RETURN_IF_ERROR(ReadSections(root, path, config));
+  } catch (const YAML::Exception& e) {
+    return ErrorAt(path, e.mark, fmt::format("not valid YAML: {}", e.msg));
   }
   return config;
 }

@@ -43,6 +43,10 @@ std::string ZipErrorText(const LibZip& lib, int code) {
   return text;
 }
 
+// A day file or list this size is far past any real export's; a ZIP entry that inflates past
+// it is refused rather than held in memory.
+constexpr uint64_t kMaxEntryBytes = uint64_t{1} << 30;
+
 class ZipArchive : public ExportArchive {
  public:
   ZipArchive(std::filesystem::path path, std::string root, const LibZip& lib, zip_t* zip)
@@ -72,7 +76,13 @@ class ZipArchive : public ExportArchive {
       return Status::Corruption(fmt::format("{}: {}", Describe(file), lib_.strerror(zip_)));
     }
     std::string bytes;
-    if (st.valid & ZIP_STAT_SIZE) bytes.reserve(std::min<zip_uint64_t>(st.size, 1u << 30));
+    const auto too_big = [&] {
+      lib_.fclose(entry);
+      return Status::Corruption(fmt::format("{}: over {} MiB uncompressed (a ZIP bomb?)",
+                                            Describe(file), kMaxEntryBytes >> 20));
+    };
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > kMaxEntryBytes) return too_big();
+    if (st.valid & ZIP_STAT_SIZE) bytes.reserve(st.size);
     char buffer[64 * 1024];
     while (true) {
       const zip_int64_t n = lib_.fread(entry, buffer, sizeof buffer);
@@ -82,6 +92,7 @@ class ZipArchive : public ExportArchive {
         return Status::Corruption(fmt::format("{}: {}", Describe(file), why));
       }
       if (n == 0) break;
+      if (bytes.size() + static_cast<size_t>(n) > kMaxEntryBytes) return too_big();
       bytes.append(buffer, static_cast<size_t>(n));
     }
     lib_.fclose(entry);

@@ -249,8 +249,9 @@ class ChunkDecoder {
         levels(d.repetition_levels_byte_length, column_.max_repetition_level, rep));
     SLACK_INTEL_RETURN_IF_ERROR(
         levels(d.definition_levels_byte_length, column_.max_definition_level, def));
-    // In v2 only the values are compressed, and only when is_compressed says so.
-    if (d.is_compressed && chunk_.codec != Codec::kUncompressed) {
+    // In v2 only the values are compressed, and only when is_compressed says so. An empty values
+    // section (every value null) is empty, whatever the flag: there is nothing to inflate.
+    if (d.is_compressed && chunk_.codec != Codec::kUncompressed && !page.empty()) {
       const int64_t levels_bytes =
           int64_t{d.repetition_levels_byte_length} + d.definition_levels_byte_length;
       const int64_t values_size = int64_t{header.uncompressed_page_size} - levels_bytes;
@@ -349,6 +350,9 @@ Result<std::vector<Value>> ReadColumnChunk(std::string_view file, size_t footer_
         fmt::format("parquet: column '{}' uses codec {}, which we do not read", column.name,
                     CodecName(chunk.codec)));
   }
+  if (num_rows < 0) return Status::Corruption("parquet: negative row count");
+  // A chunk without values has nothing to read: some writers leave its offsets at 0.
+  if (chunk.num_values == 0 && num_rows == 0) return std::vector<Value>{};
   int64_t start = chunk.data_page_offset;
   // Some writers set dictionary_page_offset to 0 meaning "none"; only a real one comes first.
   if (chunk.dictionary_page_offset && *chunk.dictionary_page_offset > 0 &&
@@ -361,7 +365,6 @@ Result<std::vector<Value>> ReadColumnChunk(std::string_view file, size_t footer_
     return Status::Corruption(fmt::format(
         "parquet: column '{}' chunk [{}, +{}) lies outside the data", column.name, start, length));
   }
-  if (num_rows < 0) return Status::Corruption("parquet: negative row count");
   if (chunk.num_values > kMaxValuesPerChunk) {
     return Status::InvalidArgument(
         fmt::format("parquet: column '{}' chunk has {} values; we read at most {} per chunk",

@@ -30,6 +30,8 @@ Status GzipCompress(std::string_view input, std::string& out) {
   return result == Z_STREAM_END ? Status::OK() : Status::Internal("gzip: deflate failed");
 }
 
+// A page may hold several gzip members one after another (RFC 1952 2.2: a gzip file is a series
+// of members; some writers flush one per buffer): each is inflated in turn.
 Status GzipDecompress(std::string_view input, std::string& out) {
   z_stream stream{};
   // 15 + 32: accept a gzip or a zlib wrapper; some writers use either.
@@ -38,8 +40,13 @@ Status GzipDecompress(std::string_view input, std::string& out) {
   stream.avail_in = static_cast<uInt>(input.size());
   stream.next_out = reinterpret_cast<Bytef*>(out.data());
   stream.avail_out = static_cast<uInt>(out.size());
-  const int result = inflate(&stream, Z_FINISH);
-  const size_t produced = stream.total_out;
+  int result = Z_OK;
+  while (true) {
+    result = inflate(&stream, Z_FINISH);
+    if (result != Z_STREAM_END || stream.avail_in == 0) break;
+    if (inflateReset(&stream) != Z_OK) break;  // the next member
+  }
+  const size_t produced = out.size() - stream.avail_out;
   inflateEnd(&stream);
   if (result != Z_STREAM_END || produced != out.size()) {
     return Status::Corruption("gzip: page does not inflate to its declared size");

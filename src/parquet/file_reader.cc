@@ -259,6 +259,10 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::string bytes) {
   const size_t footer_start = view.size() - kTrailer - footer_length;
   SLACK_INTEL_ASSIGN_OR_RETURN(FileMetaData metadata,
                                ParseFileMetaData(view.substr(footer_start, footer_length)));
+  if (metadata.has_encryption_algorithm) {
+    return Status::InvalidArgument(
+        "encrypted Parquet files are not supported (a plaintext footer, encrypted columns)");
+  }
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<ColumnDescriptor> columns,
                                SchemaWalker(metadata.schema).TopLevelColumns());
   SLACK_INTEL_RETURN_IF_ERROR(CheckRowGroups(metadata, columns.size(), footer_start));

@@ -519,10 +519,14 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes) {
       case 7:
         m.has_type_defined_column_orders = true;
         return false;
+      case 8:
+        m.has_encryption_algorithm = true;
+        return false;
       default:
         return false;
     }
   }));
+  if (m.has_encryption_algorithm) return m;  // the caller refuses it by name
   if (!has_schema || !has_num_rows || !has_row_groups) {
     return Status::Corruption("footer lacks schema, num_rows or row_groups");
   }

@@ -146,6 +146,9 @@ struct FileMetaData {
   // One TYPE_ORDER per leaf column when set: min_value/max_value use the logical type's
   // order (unsigned bytes for strings). Written for every column.
   bool has_type_defined_column_orders = false;
+  // encryption_algorithm is set: a file with a plaintext footer whose columns are encrypted
+  // (Parquet Modular Encryption). We do not read those.
+  bool has_encryption_algorithm = false;
 };
 
 struct DataPageHeader {

@@ -12,6 +12,7 @@
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "s3/error.h"
+#include "s3/replies.h"
 #include "util/http/socket_http_client.h"
 #include "util/http/url.h"
 
@@ -60,12 +61,6 @@ std::string ClockSkew(const http::Response& response, std::chrono::system_clock:
                      skew < 0 ? "behind" : "ahead of");
 }
 
-std::string Unquote(std::string etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-    etag = etag.substr(1, etag.size() - 2);
-  return etag;
-}
-
 void AddPutHeaders(const PutOptions& options, std::vector<http::Header>& headers) {
   headers.push_back({"content-type", options.content_type});
   for (const auto& [name, value] : options.metadata)
@@ -89,15 +84,6 @@ ObjectHead HeadFromResponse(const http::Response& response) {
     if (h.name.starts_with("x-amz-meta-")) head.metadata.push_back({h.name.substr(11), h.value});
   }
   return head;
-}
-
-// Parses `body` in place (no copy of a listing page); the document points into it.
-Result<pugi::xml_document> ParseXml(std::string& body, const std::string& what) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer_inplace(body.data(), body.size())) {
-    return Status::Corruption(fmt::format("{}: reply is not XML", what));
-  }
-  return doc;
 }
 
 }  // namespace
@@ -287,31 +273,8 @@ Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::str
   if (!continuation_token.empty()) call.query.push_back({"continuation-token", continuation_token});
   if (!start_after.empty()) call.query.push_back({"start-after", start_after});
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
-  pugi::xml_node root = doc.child("ListBucketResult");
-  if (!root)
-    return Status::Corruption(fmt::format("{}: no ListBucketResult in the reply", call.what()));
-  const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
-  auto key_text = [&](const char* text) {
-    return url_encoded ? http::PercentDecode(text, true) : std::string(text);
-  };
-  ListPage page;
-  for (pugi::xml_node c : root.children("Contents")) {
-    ObjectSummary o;
-    o.key = key_text(c.child_value("Key"));
-    o.size_bytes = std::strtoull(c.child_value("Size"), nullptr, 10);
-    o.etag = Unquote(c.child_value("ETag"));
-    o.last_modified = c.child_value("LastModified");
-    page.objects.push_back(std::move(o));
-  }
-  for (pugi::xml_node p : root.children("CommonPrefixes"))
-    page.common_prefixes.push_back(key_text(p.child_value("Prefix")));
-  page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
-  page.next_continuation_token = root.child_value("NextContinuationToken");
-  if (page.is_truncated && page.next_continuation_token.empty()) {
-    return Status::Corruption(
-        fmt::format("{}: truncated listing without a continuation token", call.what()));
-  }
+  auto page = ParseListObjectsV2(response.body);
+  if (!page.ok()) return page.status().WithContext(call.what());
   return page;
 }
 
@@ -384,10 +347,8 @@ Result<std::string> Client::CreateMultipartUpload(const std::string& bucket, con
   call.query = {{"uploads", ""}};
   AddPutHeaders(options, call.headers);
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
-  std::string upload_id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
-  if (upload_id.empty())
-    return Status::Corruption(fmt::format("{}: no UploadId in the reply", call.what()));
+  auto upload_id = ParseCreateMultipartUpload(response.body);
+  if (!upload_id.ok()) return upload_id.status().WithContext(call.what());
   return upload_id;
 }
 
@@ -429,14 +390,10 @@ Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, con
   // "CompleteMultipartUpload" in the S3 API reference: the reply can be 200 with an error body.
   call.error_may_come_with_200 = true;
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
-  pugi::xml_node result = doc.child("CompleteMultipartUploadResult");
-  if (!result)
-    return Status::Corruption(fmt::format("{}: no CompleteMultipartUploadResult", call.what()));
-  std::string etag = Unquote(result.child_value("ETag"));
+  auto etag = ParseCompleteMultipartUpload(response.body);
+  if (!etag.ok()) return etag.status().WithContext(call.what());
   // Ceph RGW answers <ETag></ETag>; the object's ETag is the usual md5-of-part-md5s-N.
-  if (etag.empty()) etag = MultipartETag(parts);
-  return PutResult{etag, ""};
+  return PutResult{etag->empty() ? MultipartETag(parts) : *etag, ""};
 }
 
 Status Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
@@ -460,22 +417,12 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
     if (!key_marker.empty()) call.query.push_back({"key-marker", key_marker});
     if (!upload_id_marker.empty()) call.query.push_back({"upload-id-marker", upload_id_marker});
     SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-    SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
-    pugi::xml_node root = doc.child("ListMultipartUploadsResult");
-    const bool url_encoded = std::string_view(root.child_value("EncodingType")) == "url";
-    for (pugi::xml_node u : root.children("Upload")) {
-      std::string key = u.child_value("Key");
-      uploads.push_back({url_encoded ? http::PercentDecode(key, true) : key,
-                         u.child_value("UploadId"), u.child_value("Initiated")});
-    }
-    if (std::string_view(root.child_value("IsTruncated")) != "true") return uploads;
-    key_marker = url_encoded ? http::PercentDecode(root.child_value("NextKeyMarker"), true)
-                             : root.child_value("NextKeyMarker");
-    upload_id_marker = root.child_value("NextUploadIdMarker");
-    if (key_marker.empty() && upload_id_marker.empty()) {
-      return Status::Corruption(
-          fmt::format("{}: truncated upload listing without markers", call.what()));
-    }
+    auto page = ParseListMultipartUploads(response.body);
+    if (!page.ok()) return page.status().WithContext(call.what());
+    for (MultipartUpload& upload : page->uploads) uploads.push_back(std::move(upload));
+    if (!page->is_truncated) return uploads;
+    key_marker = std::move(page->next_key_marker);
+    upload_id_marker = std::move(page->next_upload_id_marker);
     if (!markers_used.insert(key_marker + '\n' + upload_id_marker).second) {
       return Status::Corruption(fmt::format(
           "{}: the upload listing names the same markers again: its pages would never end",
@@ -509,11 +456,8 @@ Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& buck
   call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(call.body))});  // required
   call.payload_sha256 = aws::HexEncode(aws::Sha256(call.body));
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  SLACK_INTEL_ASSIGN_OR_RETURN(pugi::xml_document doc, ParseXml(response.body, call.what()));
-  std::vector<DeleteFailure> failures;
-  for (pugi::xml_node e : doc.child("DeleteResult").children("Error")) {
-    failures.push_back({e.child_value("Key"), e.child_value("Code"), e.child_value("Message")});
-  }
+  auto failures = ParseDeleteObjects(response.body);
+  if (!failures.ok()) return failures.status().WithContext(call.what());
   return failures;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aws/credential_provider.h"
+#include "s3/replies.h"
 #include "util/adaptive_limit.h"
 #include "util/clock.h"
 #include "util/http/http_client.h"
@@ -57,20 +58,6 @@ struct ClientOptions {
   std::function<std::unique_ptr<http::HttpClient>()> make_http_client;
 };
 
-struct ObjectSummary {
-  std::string key;
-  uint64_t size_bytes = 0;
-  std::string etag;           // without quotes
-  std::string last_modified;  // ISO 8601 as S3 returns it
-};
-
-struct ListPage {
-  std::vector<ObjectSummary> objects;
-  std::vector<std::string> common_prefixes;
-  bool is_truncated = false;
-  std::string next_continuation_token;  // opaque: passed back as is
-};
-
 struct PutOptions {
   std::string content_type = "application/octet-stream";
   std::vector<std::pair<std::string, std::string>> metadata;  // x-amz-meta-<name>
@@ -106,18 +93,6 @@ inline constexpr char kMd5MetadataName[] = "md5chksum";
 struct CompletedPart {
   int part_number = 0;
   std::string etag;
-};
-
-struct MultipartUpload {
-  std::string key;
-  std::string upload_id;
-  std::string initiated;
-};
-
-struct DeleteFailure {
-  std::string key;
-  std::string code;
-  std::string message;
 };
 
 // An S3 REST client: SigV4-signed requests over one keep-alive connection, retries with

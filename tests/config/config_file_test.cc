@@ -63,6 +63,18 @@ TEST(ConfigFile, TyposAndBadYamlNameTheFileLineAndKey) {
   EXPECT_NE(broken.status().message().find("not valid YAML"), std::string::npos);
 }
 
+// Found by config_file_fuzzer: a key that is itself a map made yaml-cpp throw past us (the
+// program aborted). Every shape of YAML is an error naming the file, never a crash.
+TEST(ConfigFile, KeysThatAreNotWordsAreErrorsNotCrashes) {
+  for (const char* yaml : {"slack:\n  token: x\n? {token: y}\n  : z\n", "? [a, b]\n: c\n",
+                           "slack:\n  ? [token]\n  : x\n"}) {
+    auto parsed = ParseConfigFile(yaml, "team.yaml");
+    ASSERT_FALSE(parsed.ok()) << yaml;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(parsed.status().message().find("team.yaml:"), 0u) << parsed.status().message();
+  }
+}
+
 TEST(ConfigFile, ATokenInAFileOthersCanReadIsWarnedAbout) {
   testing::TempDir dir;
   const auto path = dir.path() / "config.yaml";

@@ -4,10 +4,13 @@
 // stand-in with `cache` must give the same bytes.
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -171,6 +174,100 @@ TEST_F(ImportE2E, AGeneratedExportWithEveryQuirkImportsFromItsZip) {
       Query("SELECT count(*) AS n FROM read_parquet('" + cache_.string() +
             "/raw/messages/*/*/*.parquet') WHERE text = 'bad \uFFFD\uFFFD bytes'");
   EXPECT_EQ(repaired[0]["n"], 1);
+}
+
+// Two runs on one cache: the second is refused, naming the first. A run killed holding the
+// lock leaves its record; the next run takes over with a warning and removes the temp files a
+// killed run leaves beside its partitions, and only those.
+TEST_F(ImportE2E, OneRunAtATimeAndADeadRunsLockAndTempFilesAreTakenOver) {
+  StartSlack(kFixture, {"--rate-limit", "1/2"});  // a call every 2 s: `cache` runs a while
+  const fs::path lock = cache_ / ".slack-intel/lock";
+  ProcessResult refused;
+  auto second_run_refused = [&] {
+    std::error_code error;
+    if (!fs::exists(lock, error) || fs::file_size(lock, error) == 0) return false;
+    refused = Import(kFixture);
+    return true;
+  };
+  const int killed = KillProcessWhen(
+      {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(), "--since", "2016-01-01",
+       "--until", "2016-03-31", "--no-jira"},
+      {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}},
+      second_run_refused);
+  ASSERT_EQ(killed, 128 + SIGKILL) << "the cache run ended before the second one started";
+  EXPECT_EQ(refused.exit_code, 1) << refused.stderr_text;
+  EXPECT_NE(refused.stderr_text.find("another slack-intel run is using the cache"),
+            std::string::npos)
+      << refused.stderr_text;
+  EXPECT_NE(refused.stderr_text.find(": slack-intel cache, started "), std::string::npos)
+      << refused.stderr_text;
+
+  // What a killed run leaves beside partitions, and files that are someone else's.
+  const fs::path partition = cache_ / "raw/messages/dt=2016-01-14/channel=enrique";
+  fs::create_directories(partition);
+  const std::vector<fs::path> left = {partition / ".data.parquet.999999.tmp",
+                                      cache_ / "raw/jira/.data.parquet.download.tmp"};
+  const std::vector<fs::path> others = {partition / ".notes.tmp", partition / "notes.12.tmp",
+                                        partition / ".data.parquet.backup.tmp"};
+  for (const fs::path& file : left) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << "half";
+  }
+  for (const fs::path& file : others) std::ofstream(file) << "mine";
+  ProcessResult taken = Import(kFixture);
+  ASSERT_EQ(taken.exit_code, 0) << taken.stderr_text;
+  EXPECT_NE(taken.stderr_text.find("ended without releasing it"), std::string::npos)
+      << taken.stderr_text;
+  EXPECT_NE(taken.stderr_text.find("2 temp file(s) it left removed"), std::string::npos)
+      << taken.stderr_text;
+  for (const fs::path& file : left) EXPECT_FALSE(fs::exists(file)) << file;
+  for (const fs::path& file : others) EXPECT_TRUE(fs::exists(file)) << file;
+  ProcessResult clean = Import(kFixture);
+  EXPECT_EQ(clean.stderr_text.find("without releasing"), std::string::npos)
+      << "a run that ended cleanly leaves no record";
+}
+
+// kill -9 at seeded random moments of an import: after each, every Parquet file of the cache
+// reads; the rerun ends byte for byte equal to an uninterrupted import, with no temp file left.
+TEST_F(ImportE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
+  const fs::path source = dir_.path() / "generated";
+  ProcessResult made = RunNodeTool("workspace-gen/generate.mjs",
+                                   {"--seed", "13", "--channels", "5", "--days", "40", "--start",
+                                    "2026-01-01", "--out", source.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  const fs::path reference = cache_;
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(Import(source).exit_code, 0);
+  const auto whole = std::chrono::steady_clock::now() - started;
+  const auto published = [](const fs::path& root) {
+    auto files = Files(root);
+    std::erase_if(files, [](const auto& f) { return f.first.starts_with(".slack-intel/"); });
+    return files;
+  };
+  const auto expected = published(reference);
+
+  cache_ = dir_.path() / "killed";
+  std::mt19937 random(21);  // seeded: the same moments every run
+  int killed = 0;
+  for (int run = 0; run < 10; ++run) {
+    const auto at = whole * (random() % 1000) / 1000;
+    const auto start = std::chrono::steady_clock::now();
+    killed += KillProcessWhen({SLACK_INTEL_BIN_PATH, "import", source.string(), "--cache-path",
+                               cache_.string(), "--json"},
+                              {{"JIRA_URL", ""}}, [&] {
+                                return std::chrono::steady_clock::now() - start >= at;
+                              }) == 128 + SIGKILL;
+    if (!fs::exists(cache_ / "raw/messages")) continue;
+    const auto readable = Query("SELECT count(*) AS n FROM read_parquet('" + cache_.string() +
+                                "/raw/messages/*/*/*.parquet')");
+    ASSERT_FALSE(readable.is_null()) << "after kill " << run << ", a file DuckDB cannot read";
+  }
+  EXPECT_GE(killed, 5) << "most runs must be killed mid-way to test anything";
+  ProcessResult rerun = Import(source);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
+  EXPECT_TRUE(published(cache_) == expected) << "the rerun differs from an uninterrupted run";
+  for (const auto& entry : fs::recursive_directory_iterator(cache_))
+    EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
 }
 
 TEST_F(ImportE2E, BadExportsFailNamingTheFileAndLeaveNoPartialFile) {

@@ -61,6 +61,21 @@ TEST(Inspect, ReadsDuckDbFiles) {
   EXPECT_EQ(doc["rows"].size(), 1u);
 }
 
+// JSON has no NaN or infinities: they are named, not printed as null (which means "no value").
+TEST(Inspect, NanAndInfinitiesAreNamedNotNull) {
+  ProcessResult result = Inspect({kTestData + "duckdb-nan-infinity.parquet", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text;
+  const auto doc = nlohmann::json::parse(result.stdout_text);
+  ASSERT_EQ(doc["rows"].size(), 5u);
+  EXPECT_EQ(doc["rows"][0]["x"], "NaN");
+  EXPECT_EQ(doc["rows"][1]["x"], "Infinity");
+  EXPECT_EQ(doc["rows"][2]["x"], "-Infinity");
+  EXPECT_EQ(doc["rows"][3]["x"], 1.5);
+  EXPECT_TRUE(doc["rows"][4]["x"].is_null());
+  ProcessResult text = Inspect({kTestData + "duckdb-nan-infinity.parquet"});
+  EXPECT_NE(text.stdout_text.find("\"NaN\""), std::string::npos) << text.stdout_text;
+}
+
 TEST(Inspect, BrokenOrMissingFilesFailWithOneLine) {
   for (const std::string& file :
        {kTestData + "broken-truncated-half.parquet",

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "parquet/file_reader.h"
 #include "support/files.h"
@@ -41,6 +42,56 @@ TEST(CorruptFiles, TheValidTestFilesRead) {
     Status status = OpenAndRead(ReadFileBytes(kTestData / name));
     EXPECT_TRUE(status.ok()) << name << ": " << status.message();
   }
+}
+
+// Valid files other writers produce and ours never does (made by
+// tests/testdata/parquet/make_handmade.py; DuckDB and arrow-rs read the same values).
+using parquet::FileReader;
+using parquet::Value;
+
+std::vector<Value> OnlyColumn(const std::string& name) {
+  auto reader = FileReader::Open(ReadFileBytes(kTestData / name));
+  EXPECT_TRUE(reader.ok()) << name << ": " << reader.status().message();
+  if (!reader.ok()) return {};
+  std::vector<Value> values;
+  for (size_t g = 0; g < (*reader)->num_row_groups(); ++g) {
+    auto column = (*reader)->ReadColumn(g, 0);
+    EXPECT_TRUE(column.ok()) << name << ": " << column.status().message();
+    if (column.ok()) values.insert(values.end(), column->begin(), column->end());
+  }
+  return values;
+}
+
+TEST(OtherWriters, AV2PageOfConcatenatedGzipMembersReadsWhole) {
+  const std::vector<Value> values = OnlyColumn("handmade-v2-gzip-two-members.parquet");
+  ASSERT_EQ(values.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(values[i], Value(static_cast<int64_t>(i + 1))) << i;
+}
+
+TEST(OtherWriters, AV2PageWithAnEmptyValuesSectionIsAllNulls) {
+  const std::vector<Value> values = OnlyColumn("handmade-v2-all-null-empty-values.parquet");
+  ASSERT_EQ(values.size(), 3u);
+  for (const Value& v : values) EXPECT_TRUE(v.is_null());
+}
+
+TEST(OtherWriters, AZeroRowChunkWithOffsetsOfZeroNeedsNoReading) {
+  auto reader =
+      FileReader::Open(ReadFileBytes(kTestData / "handmade-zero-row-chunk-offsets-zero.parquet"));
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  ASSERT_EQ((*reader)->num_row_groups(), 1u);
+  auto column = (*reader)->ReadColumn(0, 0);
+  ASSERT_TRUE(column.ok()) << column.status().message();
+  EXPECT_TRUE(column->empty());
+}
+
+TEST(OtherWriters, AnEncryptedFileWithAPlaintextFooterIsNamedNotCalledCorrupt) {
+  auto reader =
+      FileReader::Open(ReadFileBytes(kTestData / "handmade-encrypted-plaintext-footer.parquet"));
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(reader.status().message().find("encrypted Parquet files are not supported"),
+            std::string::npos)
+      << reader.status().message();
 }
 
 TEST(CorruptFiles, EveryTruncationIsRefused) {
