@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/std.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -83,6 +84,9 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
     }
   });
   sync->add_flag("--no-progress", options.no_progress, "No progress line on the terminal");
+  sync->add_flag("--no-verify-ssl", options.no_verify_ssl,
+                 "Do not check the endpoint's TLS certificate (as aws s3 does with this flag): "
+                 "for a test server only; prefer AWS_CA_BUNDLE for a private CA");
   sync->add_flag("--json", options.json,
                  "One JSON object per action on stdout, then {\"summary\": {...}}");
   return sync;
@@ -156,7 +160,13 @@ Status RunSync(const SyncOptions& options) {
         "--multipart-chunksize must be at least 5MB (S3's minimum part size)");
   }
   auto client_options = s3::ResolveClientOptions(
-      {options.region, options.profile, options.endpoint_url}, aws::ProcessEnvironment());
+      {options.region, options.profile, options.endpoint_url, !options.no_verify_ssl},
+      aws::ProcessEnvironment());
+  if (options.no_verify_ssl) {
+    spdlog::warn(
+        "--no-verify-ssl: the endpoint's TLS certificate is not checked, so anyone on the network "
+        "path can read and change what is sent (AWS_CA_BUNDLE trusts a private CA instead)");
+  }
   if (!client_options.ok()) return client_options.status();
   // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
   client_options->request_limit =

@@ -25,6 +25,7 @@ struct SyncOptions {
   std::string region;                          // --region; "" = the AWS chain decides
   std::string profile;                         // --profile; "" = AWS_PROFILE or default
   std::string endpoint_url;                    // --endpoint-url; "" = AWS by region
+  bool no_verify_ssl = false;                  // --no-verify-ssl: TLS certificates unchecked
   int concurrency = 8;                         // --concurrency: files in flight
   std::string max_delete;                      // --max-delete N; "" = half of the remote objects
   std::string multipart_threshold = "8MB";     // --multipart-threshold

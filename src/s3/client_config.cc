@@ -26,6 +26,7 @@ Result<ClientOptions> ResolveClientOptions(const ConnectionFlags& flags,
   http::HttpOptions transport;
   transport.ca_bundle = aws::EnvValue(env, "AWS_CA_BUNDLE");
   if (transport.ca_bundle.empty()) transport.ca_bundle = setting("ca_bundle");
+  transport.verify_tls = flags.verify_tls;
   options.make_http_client = [transport] { return http::MakeHttpClient(transport); };
   aws::ChainOptions chain;
   chain.profile_flag = flags.profile;

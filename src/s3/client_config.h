@@ -12,6 +12,7 @@ struct ConnectionFlags {
   std::string region;        // --region
   std::string profile;       // --profile
   std::string endpoint_url;  // --endpoint-url
+  bool verify_tls = true;    // false with --no-verify-ssl
 };
 
 // Everything a Client needs, resolved the way the aws cli does: profile, region and endpoint

@@ -26,6 +26,10 @@ bool IsRetryable(const S3Error& e) {
       e.code == "ServiceUnavailable") {
     return true;
   }
+  // The bytes S3 received do not match the digests we computed from the file: changed on the
+  // way (a flipped bit), so the same bytes sent again go through. A file that changes while it
+  // is sent fails every try.
+  if (e.code == "BadDigest" || e.code == "XAmzContentSHA256Mismatch") return true;
   return e.http_status >= 500 || e.http_status == 429;
 }
 

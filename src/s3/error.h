@@ -24,7 +24,8 @@ struct S3Error {
 S3Error ParseS3Error(const http::Response& response);
 
 // Whether retrying the same request may succeed: 5xx, SlowDown, RequestTimeout, InternalError,
-// ServiceUnavailable, 429. Decided by status and code, never by message text.
+// ServiceUnavailable, 429, and BadDigest or XAmzContentSHA256Mismatch (bytes changed in
+// transit). Decided by status and code, never by message text.
 bool IsRetryable(const S3Error& error);
 
 // The Status for an error reply that will not be retried: kNotFound (NoSuchBucket, NoSuchKey,

@@ -90,19 +90,19 @@ TEST_F(ResolutionTest, ClientOptionsComeFromFlagsEnvironmentAndProfile) {
   env_["AWS_EC2_METADATA_DISABLED"] = "true";
   std::ofstream(dir_.path() / "config", std::ios::app)
       << "[profile pathy]\ns3 =\n  addressing_style = path\n";
-  auto options = s3::ResolveClientOptions({"", "pathy", ""}, env_);
+  auto options = s3::ResolveClientOptions({"", "pathy", "", true}, env_);
   ASSERT_TRUE(options.ok()) << options.status().message();
   EXPECT_EQ(options->region, "us-east-1");
   EXPECT_EQ(options->addressing, s3::Addressing::kPath);
   EXPECT_TRUE(options->make_http_client != nullptr);
-  options = s3::ResolveClientOptions({"eu-north-1", "prod", "http://127.0.0.1:9"}, env_);
+  options = s3::ResolveClientOptions({"eu-north-1", "prod", "http://127.0.0.1:9", true}, env_);
   ASSERT_TRUE(options.ok());
   EXPECT_EQ(options->region, "eu-north-1");
   EXPECT_EQ(options->endpoint_url, "http://127.0.0.1:9");
   // --profile wins over environment credentials; "prod" has no keys, so the chain says so.
   auto credentials = options->credentials->Get();
   EXPECT_EQ(credentials.status().code(), StatusCode::kUnauthenticated);
-  EXPECT_EQ(s3::ResolveClientOptions({"", "missing", ""}, env_).status().code(),
+  EXPECT_EQ(s3::ResolveClientOptions({"", "missing", "", true}, env_).status().code(),
             StatusCode::kInvalidArgument);
 }
 

@@ -1,6 +1,6 @@
 // `slack-intel cache` run as a user runs it, against the Slack stand-in serving a real export
-// (tests/testdata/slack-export-viewer-testarchive) or a generated one; what it wrote is read back by DuckDB and compared
-// with counts this test computes from the export's JSON itself.
+// (tests/testdata/slack-export-viewer-testarchive) or a generated one; what it wrote is read back
+// by DuckDB and compared with counts this test computes from the export's JSON itself.
 
 #include <gtest/gtest.h>
 
@@ -168,6 +168,38 @@ TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
   ASSERT_EQ(tty.exit_code, 0) << tty.stdout_text;
   EXPECT_NE(tty.stdout_text.find("\r\033[Kchannels "), std::string::npos) << tty.stdout_text;
   EXPECT_NE(tty.stdout_text.find("API calls"), std::string::npos);
+}
+
+// Slack misbehaving mid-run: a storm of 429s and a 5xx are waited out and retried; a reply cut
+// short, or an ok:false in the middle of the channels, ends the run with one clear line. Either
+// way no complete partition is replaced by a partial fetch: every file keeps its bytes.
+TEST_F(CacheE2E, SlackFaultsMidRunAreRetriedOrEndTheRunWithoutTouchingAPartition) {
+  const std::vector<std::string> window = {"--since", "2016-01-01", "--until", "2016-04-30"};
+  StartSlack(kFixture);
+  ASSERT_EQ(Cache(window).exit_code, 0);
+  const auto before = Mtimes();
+  ASSERT_FALSE(before.empty());
+
+  for (const char* fault : {"*:%2:ratelimited", "conversations.history:1:http500"}) {
+    StartSlack(kFixture, {"--fail", fault});
+    ProcessResult run = Cache(window);
+    EXPECT_EQ(run.exit_code, 0) << fault << ": " << run.stderr_text;
+    EXPECT_EQ(Summary(run)["files_written"], 0) << fault;
+  }
+
+  for (const char* fault : {"conversations.history:2:malformed",
+                            "conversations.history:2:internal_error", "users.list:1:malformed"}) {
+    StartSlack(kFixture, {"--fail", fault});
+    ProcessResult run = Cache(window);
+    EXPECT_EQ(run.exit_code, 1) << fault;
+    const auto lines = SplitLines(run.stderr_text);
+    ASSERT_EQ(lines.size(), 1u) << fault << ": " << run.stderr_text;
+    EXPECT_NE(lines[0].find(std::string(fault).substr(0, std::string(fault).find(':'))),
+              std::string::npos)
+        << lines[0];
+    EXPECT_EQ(Mtimes(), before) << fault << ": a partial fetch replaced a partition";
+  }
+  EXPECT_EQ(CachedCounts(), ExpectedCounts(kFixture));
 }
 
 TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {

@@ -24,6 +24,7 @@
 #include "support/server_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "util/http/socket_http_client.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -97,6 +98,35 @@ class SyncE2E : public ::testing::Test {
     std::memcpy(bytes.data() + bytes.size() - 4, "PAR1", 4);
     std::ofstream(big, std::ios::binary) << bytes;
     return big;
+  }
+
+  // A fault-injecting HTTP proxy in front of the S3 server (tests/support/fault_proxy.mjs).
+  std::unique_ptr<ServerProcess> StartFaultProxy(std::vector<std::string> flags) {
+    std::vector<std::string> argv = {
+        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/fault_proxy.mjs", "--target",
+        server_.endpoint.substr(server_.endpoint.find("://") + 3)};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return ServerProcess::Start(argv);
+  }
+  // How many faults of each kind the proxy injected.
+  static nlohmann::json FaultCounts(const ServerProcess& proxy) {
+    http::Request request;
+    request.url = proxy.base_url() + "/_faults";
+    request.headers = {{"x-fault-proxy", "stats"}};
+    auto reply = http::MakeHttpClient()->Send(request);
+    return reply.ok() ? nlohmann::json::parse(reply->body, nullptr, false) : nlohmann::json();
+  }
+  // `args` with the S3 endpoint replaced by `proxy`'s.
+  std::vector<std::string> Through(const ServerProcess& proxy, std::vector<std::string> args) {
+    *std::find(args.begin(), args.end(), server_.endpoint) = proxy.base_url();
+    return args;
+  }
+
+  // The bytes of the cache file a key under "prod/" maps to.
+  std::string LocalBytes(const std::string& key) {
+    const std::string relative = key.substr(5);
+    return ReadFileBytes(cache_ /
+                         (relative.find('/') == std::string::npos ? relative : "raw/" + relative));
   }
 
   // Keys in the bucket, via the independent client.
@@ -566,18 +596,14 @@ TEST_F(SyncE2E, AServerThatDiesMidSyncStopsTheRunWithOneLineAndTheRerunConverges
           "raw/messages/dt=2025-11-" + std::string(i % 30 < 9 ? "0" : "") +
               std::to_string(i % 30 + 1) + "/channel=c" + std::to_string(i) + "/data.parquet");
   }
-  const std::string target = server_.endpoint.substr(server_.endpoint.find("://") + 3);
-  auto proxy = ServerProcess::Start(
-      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/fault_proxy.mjs", "--target",
-       target});
+  auto proxy = StartFaultProxy({});
   std::atomic<bool> done{false};
   std::thread killer([&] {
     while (!done && Keys().size() < 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     proxy->Stop();
   });
-  std::vector<std::string> args = SyncArgs({"--concurrency", "1", "-vv"});
-  *std::find(args.begin(), args.end(), server_.endpoint) = proxy->base_url();
-  ProcessResult run = RunProcess(args, SyncEnvironment());
+  ProcessResult run =
+      RunProcess(Through(*proxy, SyncArgs({"--concurrency", "1", "-vv"})), SyncEnvironment());
   done = true;
   killer.join();
 
@@ -603,6 +629,85 @@ TEST_F(SyncE2E, AServerThatDiesMidSyncStopsTheRunWithOneLineAndTheRerunConverges
   ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
   EXPECT_EQ(Keys().size(), static_cast<size_t>(kFiles) + 4);
   EXPECT_EQ(Summary(Sync({"--json"}))["uploaded"], 0) << "the rerun left nothing to do";
+}
+
+// One request in ten fails on its way (503 SlowDown, or the connection cut halfway through the
+// reply): the sync retries through it, completes, and every object holds its file's bytes.
+TEST_F(SyncE2E, WithOneRequestInTenFailingTheSyncCompletesAndEveryObjectIsRight) {
+  constexpr int kFiles = 60;
+  for (int i = 0; i < kFiles; ++i) {
+    Place(i % 2 ? "duckdb-one-row.parquet" : "duckdb-dictionary.parquet",
+          "raw/messages/dt=2025-12-" + std::string(i % 28 < 9 ? "0" : "") +
+              std::to_string(i % 28 + 1) + "/channel=c" + std::to_string(i) + "/data.parquet");
+  }
+  auto proxy = StartFaultProxy({"--seed", "7", "--slowdown-rate", "0.05", "--reset-rate", "0.05"});
+  ProcessResult run = RunProcess(Through(*proxy, SyncArgs({"--json"})), SyncEnvironment());
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  const nlohmann::json faults = FaultCounts(*proxy);
+  EXPECT_GT(faults["slowdown"].get<int>() + faults["reset"].get<int>(), 3) << faults;
+  const std::vector<std::string> keys = Keys();
+  ASSERT_EQ(keys.size(), static_cast<size_t>(kFiles) + 4);
+  for (const std::string& key : keys) EXPECT_TRUE(Get(key) == LocalBytes(key)) << key;
+  ProcessResult again = RunProcess(Through(*proxy, SyncArgs({"--json"})), SyncEnvironment());
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  EXPECT_EQ(Summary(again)["uploaded"], 0);
+}
+
+// A bit flipped on the way is caught both ways: on upload S3 checks the Content-MD5 (the PUT
+// is refused and sent again), on --pull the download is checked against the MD5 the object
+// vouches for, so a good local file is never replaced by bad bytes.
+TEST_F(SyncE2E, FlippedBytesAreCaughtAndNeverStored) {
+  auto flipping_uploads = StartFaultProxy({"--seed", "5", "--flip-request-rate", "0.3"});
+  ProcessResult pushed =
+      RunProcess(Through(*flipping_uploads, SyncArgs({"--json"})), SyncEnvironment());
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.stderr_text;
+  EXPECT_GT(FaultCounts(*flipping_uploads)["flip_request"].get<int>(), 0);
+  for (const std::string& key : Keys()) EXPECT_TRUE(Get(key) == LocalBytes(key)) << key;
+
+  const fs::path copy = dir_.path() / "colleague/cache";
+  ASSERT_EQ(Sync({"--pull"}, "", copy).exit_code, 0);
+  const std::string relative = "raw/messages/dt=2025-10-21/channel=engineering/data.parquet";
+  const std::string good = ReadFileBytes(copy / relative);
+  Place("duckdb-dictionary.parquet", relative);  // a new version upstream
+  ASSERT_EQ(Sync().exit_code, 0);
+  auto flipping_downloads = StartFaultProxy({"--seed", "5", "--flip-response-rate", "1"});
+  ProcessResult pulled =
+      RunProcess(Through(*flipping_downloads, SyncArgs({"--pull"}, copy)), SyncEnvironment());
+  EXPECT_EQ(pulled.exit_code, 1);
+  EXPECT_NE(pulled.stderr_text.find("MD5"), std::string::npos) << pulled.stderr_text;
+  EXPECT_TRUE(ReadFileBytes(copy / relative) == good) << "a good file was replaced by bad bytes";
+  for (const auto& entry : fs::recursive_directory_iterator(copy))
+    EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
+  ASSERT_EQ(Sync({"--pull"}, "", copy).exit_code, 0);
+  EXPECT_TRUE(ReadFileBytes(copy / relative) == ReadFileBytes(cache_ / relative));
+}
+
+// TLS is verified; only --no-verify-ssl turns that off, and it says what that costs.
+TEST_F(SyncE2E, TlsIsVerifiedAndOnlyAnExplicitFlagTurnsItOffWithAWarning) {
+  const std::string cert = (dir_.path() / "self.crt").string();
+  const std::string key = (dir_.path() / "self.key").string();
+  ProcessResult made =
+      RunProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                  "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+                  "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  auto tls = ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/echo_server.mjs"},
+      {{"TLS_CERT", cert}, {"TLS_KEY", key}});
+  std::vector<std::string> args = SyncArgs({});
+  *std::find(args.begin(), args.end(), server_.endpoint) =
+      "https://127.0.0.1:" + std::to_string(tls->port());
+  ProcessResult refused = RunProcess(args, SyncEnvironment());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.stderr_text.find("does not verify"), std::string::npos) << refused.stderr_text;
+  args.push_back("--no-verify-ssl");
+  ProcessResult insecure = RunProcess(args, SyncEnvironment());
+  EXPECT_NE(insecure.stderr_text.find("--no-verify-ssl: the endpoint's TLS certificate is not "
+                                      "checked"),
+            std::string::npos)
+      << insecure.stderr_text;
+  EXPECT_EQ(insecure.stderr_text.find("does not verify"), std::string::npos)
+      << "past TLS (the echo server is no S3 server): " << insecure.stderr_text;
 }
 
 TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
