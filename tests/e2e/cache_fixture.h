@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,6 +86,31 @@ class CacheE2E : public ::testing::Test {
     for (const auto& row : nlohmann::json::parse(run.stdout_text))
       counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
     return counts;
+  }
+
+  // Every Parquet file of the cache reads in DuckDB (after a killed run, say).
+  void ExpectEveryFileReads(int run) {
+    const std::pair<const char*, const char*> tables[] = {{"raw/messages", "/*/*/*.parquet"},
+                                                          {"raw/jira", "/*/*.parquet"}};
+    for (const auto& [folder, files] : tables) {
+      if (!std::filesystem::exists(cache_ / folder)) continue;
+      const auto readable = Query("SELECT count(*) AS n FROM read_parquet('" +
+                                  (cache_ / folder).string() + files + "')");
+      EXPECT_FALSE(readable.is_null())
+          << "after run " << run << ", a file of " << folder << " DuckDB cannot read";
+    }
+  }
+
+  // Every file under `root` but the cache's own state (.slack-intel/), relative, with its bytes.
+  static std::map<std::string, std::string> PublishedFiles(const std::filesystem::path& root) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      const std::string relative = entry.path().lexically_relative(root).generic_string();
+      if (!entry.is_regular_file() || relative.starts_with(".slack-intel/")) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      files[relative] = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return files;
   }
 
   // Runs `run` twice: the second run succeeds, writes nothing and leaves every mtime alone

@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "e2e/cache_fixture.h"
+#include "support/files.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -28,18 +28,6 @@ class ImportE2E : public CacheE2E {
                                      "--cache-path",       cache_.string(), "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunProcess(args, {{"JIRA_URL", ""}});
-  }
-
-  // Every file under `root`, relative, with its bytes.
-  static std::map<std::string, std::string> Files(const fs::path& root) {
-    std::map<std::string, std::string> files;
-    for (const auto& entry : fs::recursive_directory_iterator(root)) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      files[entry.path().lexically_relative(root).generic_string()] =
-          std::string(std::istreambuf_iterator<char>(in), {});
-    }
-    return files;
   }
 
   static int Total(const std::map<std::string, int>& counts) {
@@ -71,13 +59,13 @@ TEST_F(ImportE2E, TheFixtureFolderAndZipGiveTheExportsMessagesPerChannelAndDay) 
   EXPECT_EQ(CachedCounts(), expected);
   EXPECT_EQ(Summary(folder)["messages"], Total(expected));
   EXPECT_TRUE(fs::exists(cache_ / "users.parquet"));
-  const auto from_folder = Files(cache_);
+  const auto from_folder = PublishedFiles(cache_);
 
   fs::remove_all(cache_);
   ProcessResult zip = Import(kFixture / "testarchive.zip");
   ASSERT_EQ(zip.exit_code, 0) << zip.stderr_text;
   EXPECT_EQ(CachedCounts(), expected);
-  EXPECT_TRUE(Files(cache_) == from_folder) << "the ZIP and the folder gave other bytes";
+  EXPECT_TRUE(PublishedFiles(cache_) == from_folder) << "the ZIP and the folder gave other bytes";
 }
 
 TEST_F(ImportE2E, ImportAndCacheOfTheSameExportWriteTheSameBytes) {
@@ -93,14 +81,14 @@ TEST_F(ImportE2E, ImportAndCacheOfTheSameExportWriteTheSameBytes) {
     ProcessResult imported = Import(source);
     ASSERT_EQ(imported.exit_code, 0) << imported.stderr_text;
     const auto summary = Summary(imported);
-    const auto via_import = Files(cache_);
+    const auto via_import = PublishedFiles(cache_);
 
     StartSlack(source);
     cache_ = dir_.path() / ("cached-" + source.filename().string());
     ProcessResult cached = Cache(
         {"--since", summary["first_day"], "--until", summary["last_day"], "--include-archived"});
     ASSERT_EQ(cached.exit_code, 0) << cached.stderr_text;
-    const auto via_cache = Files(cache_);
+    const auto via_cache = PublishedFiles(cache_);
     ASSERT_EQ(via_import.size(), via_cache.size()) << source;
     EXPECT_GT(via_cache.size(), 10u) << "nothing to compare";
     for (const auto& [name, bytes] : via_cache) {
@@ -239,35 +227,73 @@ TEST_F(ImportE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(Import(source).exit_code, 0);
   const auto whole = std::chrono::steady_clock::now() - started;
-  const auto published = [](const fs::path& root) {
-    auto files = Files(root);
-    std::erase_if(files, [](const auto& f) { return f.first.starts_with(".slack-intel/"); });
-    return files;
-  };
-  const auto expected = published(reference);
+  const auto expected = PublishedFiles(reference);
 
   cache_ = dir_.path() / "killed";
-  std::mt19937 random(21);  // seeded: the same moments every run
-  int killed = 0;
-  for (int run = 0; run < 10; ++run) {
-    const auto at = whole * (random() % 1000) / 1000;
-    const auto start = std::chrono::steady_clock::now();
-    killed += KillProcessWhen({SLACK_INTEL_BIN_PATH, "import", source.string(), "--cache-path",
-                               cache_.string(), "--json"},
-                              {{"JIRA_URL", ""}}, [&] {
-                                return std::chrono::steady_clock::now() - start >= at;
-                              }) == 128 + SIGKILL;
-    if (!fs::exists(cache_ / "raw/messages")) continue;
-    const auto readable = Query("SELECT count(*) AS n FROM read_parquet('" + cache_.string() +
-                                "/raw/messages/*/*/*.parquet')");
-    ASSERT_FALSE(readable.is_null()) << "after kill " << run << ", a file DuckDB cannot read";
-  }
+  const int killed = KillAtSeededMoments(
+      {SLACK_INTEL_BIN_PATH, "import", source.string(), "--cache-path", cache_.string(), "--json"},
+      {{"JIRA_URL", ""}}, whole, 10, 21, [&](int run) { ExpectEveryFileReads(run); });
   EXPECT_GE(killed, 5) << "most runs must be killed mid-way to test anything";
   ProcessResult rerun = Import(source);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
-  EXPECT_TRUE(published(cache_) == expected) << "the rerun differs from an uninterrupted run";
+  EXPECT_TRUE(PublishedFiles(cache_) == expected) << "the rerun differs from an uninterrupted run";
   for (const auto& entry : fs::recursive_directory_iterator(cache_))
     EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
+}
+
+// The disk fills up mid-import (a small tmpfs, in a mount namespace of the test's own): one
+// clear line, exit 1, every partition that was there before byte for byte, every Parquet file
+// on the disk readable, no temp file left.
+TEST_F(ImportE2E, ADiskFullRunFailsClearlyAndLeavesEveryPartitionIntact) {
+  const fs::path source = dir_.path() / "generated";
+  ProcessResult made = RunNodeTool("workspace-gen/generate.mjs",
+                                   {"--seed", "19", "--channels", "6", "--days", "60", "--start",
+                                    "2026-01-01", "--out", source.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  ASSERT_EQ(Import(kFixture).exit_code, 0);
+  uint64_t cache_bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(cache_))
+    if (entry.is_regular_file()) cache_bytes += (entry.file_size() + 4095) / 4096 * 4096;
+  const fs::path mount = dir_.path() / "small-disk";
+  const fs::path out = dir_.path() / "out";
+  fs::create_directories(mount);
+  fs::create_directories(out);
+  const std::string script = R"(
+    set -u
+    mount -t tmpfs -o size="$SIZE" tmpfs "$MNT" || exit 90
+    cp -a "$CACHE" "$MNT/cache" || exit 91
+    sums() { (cd "$MNT/cache" && find raw -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+    sums > "$OUT/before"
+    "$BIN" import "$EXPORT" --cache-path "$MNT/cache" --json > "$OUT/stdout" 2> "$OUT/stderr"
+    echo $? > "$OUT/code"
+    sums > "$OUT/after"
+    find "$MNT/cache" -name '*.tmp' > "$OUT/temps"
+    find "$MNT/cache" -name '*.parquet' | while read -r f; do
+      "$BIN" inspect "$f" > /dev/null 2>&1 || echo "$f" >> "$OUT/unreadable"
+    done
+    touch "$OUT/unreadable"
+  )";
+  ProcessResult run =
+      RunProcess({"unshare", "--mount", "--propagation", "private", "bash", "-c", script},
+                 {{"SIZE", std::to_string(cache_bytes + (256 << 10))},
+                  {"MNT", mount.string()},
+                  {"CACHE", cache_.string()},
+                  {"OUT", out.string()},
+                  {"BIN", SLACK_INTEL_BIN_PATH},
+                  {"EXPORT", source.string()},
+                  {"JIRA_URL", ""}});
+  ASSERT_EQ(run.exit_code, 0) << "the small disk could not be set up: " << run.stderr_text;
+  const std::string stderr_text = ReadFileBytes(out / "stderr");
+  EXPECT_EQ(ReadFileBytes(out / "code"), "1\n") << stderr_text;
+  EXPECT_EQ(SplitLines(stderr_text).size(), 1u) << stderr_text;
+  EXPECT_NE(stderr_text.find("No space left on device"), std::string::npos) << stderr_text;
+  const std::string before = ReadFileBytes(out / "before");
+  const std::string after = ReadFileBytes(out / "after");
+  ASSERT_FALSE(before.empty());
+  for (const std::string& line : SplitLines(before))
+    EXPECT_NE(after.find(line), std::string::npos) << "changed or gone: " << line;
+  EXPECT_EQ(ReadFileBytes(out / "temps"), "") << "temp files left on the full disk";
+  EXPECT_EQ(ReadFileBytes(out / "unreadable"), "") << "Parquet files that do not read";
 }
 
 TEST_F(ImportE2E, BadExportsFailNamingTheFileAndLeaveNoPartialFile) {

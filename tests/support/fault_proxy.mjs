@@ -4,7 +4,8 @@
 // each one draws, from a generator seeded with --seed, whether it meets a fault:
 //   --slowdown-rate R   answer 503 SlowDown (S3's error XML) instead of forwarding
 //   --reset-rate R      forward, then cut the connection halfway through the reply
-//   --flip-request-rate R    flip one byte of a PUT's body on its way (uploads)
+//   --flip-request-every K   flip one byte of every Kth PUT's body on its way (uploads; counted,
+//                            not drawn, so a retry of a flipped PUT is never flipped too)
 //   --flip-response-rate R   flip one byte of a 2xx reply to a GET without a query on its way
 //                            (object downloads, not listings)
 //   --delay-ms N        hold every reply this long first
@@ -23,7 +24,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'slowdown-rate': { type: 'string', default: '0' },
     'reset-rate': { type: 'string', default: '0' },
-    'flip-request-rate': { type: 'string', default: '0' },
+    'flip-request-every': { type: 'string', default: '0' },
     'flip-response-rate': { type: 'string', default: '0' },
     'delay-ms': { type: 'string', default: '0' },
   },
@@ -31,7 +32,7 @@ const { values } = parseArgs({
 const match = /^(.+):(\d+)$/.exec(values.target ?? '');
 if (!match) {
   process.stderr.write('usage: node fault_proxy.mjs --target HOST:PORT [--seed N] [--slowdown-rate R] '
-    + '[--reset-rate R] [--flip-request-rate R] [--flip-response-rate R] [--delay-ms N]\n');
+    + '[--reset-rate R] [--flip-request-every K] [--flip-response-rate R] [--delay-ms N]\n');
   process.exit(2);
 }
 const [, host, port] = match;
@@ -49,6 +50,8 @@ function random() {
 }
 
 const counts = { requests: 0, slowdown: 0, reset: 0, flip_request: 0, flip_response: 0 };
+const flipEvery = Number(values['flip-request-every']);
+let puts = 0;
 const flip = (buffer) => {
   if (buffer.length === 0) return buffer;
   const copy = Buffer.from(buffer);
@@ -76,7 +79,7 @@ const server = http.createServer((req, res) => {
       res.end(xml);
       return;
     }
-    if (req.method === 'PUT' && body.length > 0 && random() < rate('flip-request-rate')) {
+    if (req.method === 'PUT' && body.length > 0 && flipEvery > 0 && ++puts % flipEvery === 0) {
       counts.flip_request += 1;
       body = flip(body);
     }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -143,6 +144,23 @@ int KillProcessWhen(const std::vector<std::string>& argv,
   while (waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+int KillAtSeededMoments(const std::vector<std::string>& argv,
+                        const std::map<std::string, std::string>& extra_env,
+                        std::chrono::nanoseconds within, int runs, uint32_t seed,
+                        const std::function<void(int run)>& after_each) {
+  std::mt19937 random(seed);
+  int killed = 0;
+  for (int run = 0; run < runs; ++run) {
+    const auto at = within * static_cast<int64_t>(random() % 1000) / 1000;
+    const auto start = std::chrono::steady_clock::now();
+    killed += KillProcessWhen(argv, extra_env, [&] {
+                return std::chrono::steady_clock::now() - start >= at;
+              }) == 128 + SIGKILL;
+    after_each(run);
+  }
+  return killed;
 }
 
 std::vector<std::string> SplitLines(std::string_view text) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -30,6 +31,15 @@ int KillProcessWhen(const std::vector<std::string>& argv,
                     const std::map<std::string, std::string>& extra_env,
                     const std::function<bool()>& ready,
                     std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// Runs argv `runs` times, each killed (SIGKILL) at a moment drawn from a generator seeded with
+// `seed`, uniform in [0, within): crashes at random but repeatable moments. `after_each(run)` is
+// called after each (to check what the killed run left). Returns how many were killed before
+// they ended on their own.
+int KillAtSeededMoments(const std::vector<std::string>& argv,
+                        const std::map<std::string, std::string>& extra_env,
+                        std::chrono::nanoseconds within, int runs, uint32_t seed,
+                        const std::function<void(int run)>& after_each);
 
 // The environment of this process with `extra` laid over it, as "KEY=VALUE" strings.
 std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& extra);
