@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -86,6 +87,42 @@ class CacheE2E : public ::testing::Test {
     for (const auto& row : nlohmann::json::parse(run.stdout_text))
       counts[row["channel"].get<std::string>() + "|" + row["dt"].get<std::string>()] = row["n"];
     return counts;
+  }
+
+  // A generated export (tools/workspace-gen) of `channels` x `days` from 2026-01-01, in the
+  // test's folder.
+  std::filesystem::path GenerateWorkspace(int seed, int channels, int days) {
+    const std::filesystem::path out = dir_.path() / ("generated-" + std::to_string(seed));
+    ProcessResult made = RunNodeTool(
+        "workspace-gen/generate.mjs",
+        {"--seed", std::to_string(seed), "--channels", std::to_string(channels), "--days",
+         std::to_string(days), "--start", "2026-01-01", "--out", out.string()});
+    EXPECT_EQ(made.exit_code, 0) << made.stderr_text;
+    return out;
+  }
+
+  // kill -9 at seeded random moments: the run `argv(cache)` once uninterrupted, then 10 times
+  // into another cache, each killed at a moment drawn from `seed` within the uninterrupted
+  // run's time (after each, every Parquet file must read), then once more to its end: that
+  // rerun must equal the uninterrupted one byte for byte, with no temp file left.
+  void ExpectKilledRunsToEndLikeAnUninterruptedOne(
+      const std::function<std::vector<std::string>(const std::filesystem::path&)>& argv,
+      const std::map<std::string, std::string>& env, uint32_t seed) {
+    const std::filesystem::path reference = dir_.path() / "uninterrupted";
+    const auto started = std::chrono::steady_clock::now();
+    ProcessResult whole_run = RunProcess(argv(reference), env);
+    ASSERT_EQ(whole_run.exit_code, 0) << whole_run.stderr_text;
+    const auto whole = std::chrono::steady_clock::now() - started;
+    cache_ = dir_.path() / "killed";
+    const int killed = KillAtSeededMoments(argv(cache_), env, whole, 10, seed,
+                                           [&](int run) { ExpectEveryFileReads(run); });
+    EXPECT_GE(killed, 5) << "most runs must be killed mid-way to test anything";
+    ProcessResult rerun = RunProcess(argv(cache_), env);
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
+    EXPECT_TRUE(PublishedFiles(cache_) == PublishedFiles(reference))
+        << "the rerun differs from an uninterrupted run";
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(cache_))
+      EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
   }
 
   // Every Parquet file of the cache reads in DuckDB (after a killed run, say).

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -171,26 +170,28 @@ TEST_F(CacheE2E, RateLimitsAreWaitedOutAndTheMessageCapIsPagedThrough) {
   EXPECT_NE(tty.stdout_text.find("API calls"), std::string::npos);
 }
 
-// Slack misbehaving mid-run: a storm of 429s and a 5xx are waited out and retried; a reply cut
-// short, or an ok:false in the middle of the channels, ends the run with one clear line. Either
-// way no complete partition is replaced by a partial fetch: every file keeps its bytes.
+// Slack misbehaving mid-run, with history paged 15 messages at a time: a storm of 429s and a
+// 5xx are waited out and retried; a page cut short, or an ok:false in the middle of a channel's
+// pages, ends the run with one clear line. Either way no complete partition is replaced by a
+// partial fetch: every file keeps its bytes.
 TEST_F(CacheE2E, SlackFaultsMidRunAreRetriedOrEndTheRunWithoutTouchingAPartition) {
   const std::vector<std::string> window = {"--since", "2016-01-01", "--until", "2016-04-30"};
-  StartSlack(kFixture);
+  StartSlack(kFixture, {"--message-cap", "15"});
   ASSERT_EQ(Cache(window).exit_code, 0);
   const auto before = Mtimes();
   ASSERT_FALSE(before.empty());
 
   for (const char* fault : {"*:%2:ratelimited", "conversations.history:1:http500"}) {
-    StartSlack(kFixture, {"--fail", fault});
+    StartSlack(kFixture, {"--message-cap", "15", "--fail", fault});
     ProcessResult run = Cache(window);
     EXPECT_EQ(run.exit_code, 0) << fault << ": " << run.stderr_text;
     EXPECT_EQ(Summary(run)["files_written"], 0) << fault;
   }
 
+  // The first channel's second page, then its third; the users before any channel.
   for (const char* fault : {"conversations.history:2:malformed",
-                            "conversations.history:2:internal_error", "users.list:1:malformed"}) {
-    StartSlack(kFixture, {"--fail", fault});
+                            "conversations.history:3:internal_error", "users.list:1:malformed"}) {
+    StartSlack(kFixture, {"--message-cap", "15", "--fail", fault});
     ProcessResult run = Cache(window);
     EXPECT_EQ(run.exit_code, 1) << fault;
     const auto lines = SplitLines(run.stderr_text);
@@ -206,32 +207,14 @@ TEST_F(CacheE2E, SlackFaultsMidRunAreRetriedOrEndTheRunWithoutTouchingAPartition
 // kill -9 at seeded random moments of a cache run: after each, every Parquet file reads; the
 // rerun ends byte for byte equal to an uninterrupted run, with no temp file left.
 TEST_F(CacheE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
-  const fs::path source = dir_.path() / "generated";
-  ProcessResult made = RunNodeTool("workspace-gen/generate.mjs",
-                                   {"--seed", "17", "--channels", "4", "--days", "20", "--start",
-                                    "2026-01-01", "--out", source.string()});
-  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
-  StartSlack(source);
-  const std::vector<std::string> window = {"--since", "2026-01-01", "--until", "2026-01-20"};
-  const fs::path reference = cache_;
-  const auto started = std::chrono::steady_clock::now();
-  ASSERT_EQ(Cache(window).exit_code, 0);
-  const auto whole = std::chrono::steady_clock::now() - started;
-  const auto expected = PublishedFiles(reference);
-
-  cache_ = dir_.path() / "killed";
-  std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string()};
-  args.insert(args.end(), window.begin(), window.end());
-  const int killed = KillAtSeededMoments(
-      args,
-      {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}},
-      whole, 10, 31, [&](int run) { ExpectEveryFileReads(run); });
-  EXPECT_GE(killed, 5) << "most runs must be killed mid-way to test anything";
-  ProcessResult rerun = Cache(window);
-  ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
-  EXPECT_TRUE(PublishedFiles(cache_) == expected) << "the rerun differs from an uninterrupted run";
-  for (const auto& entry : fs::recursive_directory_iterator(cache_))
-    EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
+  StartSlack(GenerateWorkspace(17, 4, 20));
+  ExpectKilledRunsToEndLikeAnUninterruptedOne(
+      [](const fs::path& cache) {
+        return std::vector<std::string>{
+            SLACK_INTEL_BIN_PATH, "cache",   "--cache-path", cache.string(), "--since",
+            "2026-01-01",         "--until", "2026-01-20"};
+      },
+      {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}}, 31);
 }
 
 TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +52,18 @@ class SyncE2E : public ::testing::Test {
   void Place(const std::string& testdata, const std::string& relative) {
     fs::create_directories((cache_ / relative).parent_path());
     fs::copy_file(kTestData / testdata, cache_ / relative, fs::copy_options::overwrite_existing);
+  }
+  // `count` partitions of channels c0, c1, ... over the days of `month` ("2025-11"), each a
+  // copy of one of the test files in turn.
+  void PlaceMany(int count, const std::string& month) {
+    const char* files[] = {"duckdb-one-row.parquet", "duckdb-dictionary.parquet",
+                           "slack-intel-every-type.parquet"};
+    for (int i = 0; i < count; ++i) {
+      const int day = i % 28 + 1;
+      Place(files[i % 3], "raw/messages/dt=" + month + (day < 10 ? "-0" : "-") +
+                              std::to_string(day) + "/channel=c" + std::to_string(i) +
+                              "/data.parquet");
+    }
   }
   void Write(const std::string& relative, const std::string& text) {
     fs::create_directories((cache_ / relative).parent_path());
@@ -591,11 +604,7 @@ TEST_F(SyncE2E, FilesAKilledRunUploadedCostHashingNextTimeNotASecondUpload) {
 // line; the rerun against the live server finishes the job.
 TEST_F(SyncE2E, AServerThatDiesMidSyncStopsTheRunWithOneLineAndTheRerunConverges) {
   constexpr int kFiles = 200;
-  for (int i = 0; i < kFiles; ++i) {
-    Place("duckdb-one-row.parquet",
-          "raw/messages/dt=2025-11-" + std::string(i % 30 < 9 ? "0" : "") +
-              std::to_string(i % 30 + 1) + "/channel=c" + std::to_string(i) + "/data.parquet");
-  }
+  PlaceMany(kFiles, "2025-11");
   auto proxy = StartFaultProxy({});
   std::atomic<bool> done{false};
   std::thread killer([&] {
@@ -635,11 +644,7 @@ TEST_F(SyncE2E, AServerThatDiesMidSyncStopsTheRunWithOneLineAndTheRerunConverges
 // reply): the sync retries through it, completes, and every object holds its file's bytes.
 TEST_F(SyncE2E, WithOneRequestInTenFailingTheSyncCompletesAndEveryObjectIsRight) {
   constexpr int kFiles = 60;
-  for (int i = 0; i < kFiles; ++i) {
-    Place(i % 2 ? "duckdb-one-row.parquet" : "duckdb-dictionary.parquet",
-          "raw/messages/dt=2025-12-" + std::string(i % 28 < 9 ? "0" : "") +
-              std::to_string(i % 28 + 1) + "/channel=c" + std::to_string(i) + "/data.parquet");
-  }
+  PlaceMany(kFiles, "2025-12");
   auto proxy = StartFaultProxy({"--seed", "7", "--slowdown-rate", "0.05", "--reset-rate", "0.05"});
   ProcessResult run = RunProcess(Through(*proxy, SyncArgs({"--json"})), SyncEnvironment());
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
@@ -715,34 +720,25 @@ TEST_F(SyncE2E, TlsIsVerifiedAndOnlyAnExplicitFlagTurnsItOffWithAWarning) {
 // equal to the cache and no multipart upload behind.
 TEST_F(SyncE2E, KilledAtRandomMomentsNoObjectIsPartialAndTheRerunConverges) {
   constexpr int kFiles = 150;
-  for (int i = 0; i < kFiles; ++i) {
-    Place(i % 3 ? "duckdb-one-row.parquet" : "slack-intel-every-type.parquet",
-          "raw/messages/dt=2025-09-" + std::string(i % 28 < 9 ? "0" : "") +
-              std::to_string(i % 28 + 1) + "/channel=k" + std::to_string(i) + "/data.parquet");
-  }
+  PlaceMany(kFiles, "2025-09");
   WriteBigParquet("raw/messages/dt=2025-09-30/channel=big/data.parquet");
   const std::vector<std::string> flags = {
       "--multipart-threshold", "5MB", "--multipart-chunksize", "5MB", "--concurrency", "4"};
-  // How long a whole run takes: the same sync into a bucket of its own (later runs find the
-  // folder index made, so kills fall in its first 60%).
-  const std::string timing_bucket = UniqueBucketName("killtiming");
-  ASSERT_EQ(ReferenceS3Request(server_, "PUT", "/" + timing_bucket).status, 200);
-  std::vector<std::string> timing = SyncArgs(flags);
-  *(std::find(timing.begin(), timing.end(), bucket_)) = timing_bucket;
-  const auto started = std::chrono::steady_clock::now();
-  ASSERT_EQ(RunProcess(timing, SyncEnvironment()).exit_code, 0);
-  const auto whole = std::chrono::steady_clock::now() - started;
-
-  // After each killed run: whole objects only; then the bucket is emptied, so that the next run
-  // has the whole job again (what the killed runs leave behind, their journal of multipart
-  // uploads and their unfinished mark, stays for the runs after them to deal with).
-  const int killed =
-      KillAtSeededMoments(SyncArgs(flags), SyncEnvironment(), whole * 6 / 10, 10, 41, [&](int run) {
-        for (const std::string& key : Keys()) {
-          EXPECT_TRUE(Get(key) == LocalBytes(key)) << "after run " << run << ": " << key;
-          if (run < 9) ReferenceS3Request(server_, "DELETE", ObjectPath(key));
-        }
-      });
+  // Each run is killed once a number of objects drawn from a seed is in the bucket: at random
+  // but repeatable points of its progress, whatever the machine's speed. After each, whole
+  // objects only; then the bucket is emptied, so that the next run has the whole job again
+  // (what the killed runs leave, their journal of multipart uploads and their unfinished mark,
+  // stays for the runs after them to deal with).
+  std::mt19937 random(41);
+  int killed = 0;
+  for (int run = 0; run < 10; ++run) {
+    const size_t at = random() % (kFiles + 5);
+    killed += KillSyncWhen(flags, [&] { return Keys().size() >= at; });
+    for (const std::string& key : Keys()) {
+      EXPECT_TRUE(Get(key) == LocalBytes(key)) << "after run " << run << ": " << key;
+      if (run < 9) ReferenceS3Request(server_, "DELETE", ObjectPath(key));
+    }
+  }
   EXPECT_GE(killed, 5) << "most runs must be killed mid-way to test anything";
   ProcessResult rerun = Sync(flags);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.stderr_text;
