@@ -749,6 +749,68 @@ TEST_F(SyncE2E, KilledAtRandomMomentsNoObjectIsPartialAndTheRerunConverges) {
   EXPECT_EQ(Summary(Sync({"--json"}))["uploaded"], 0);
 }
 
+// A --pull onto a disk that fills up (a small tmpfs, in a mount namespace of the test's own):
+// one clear line, exit 1, every file that was there byte for byte, no temp file; once there is
+// room, the next pull converges.
+TEST_F(SyncE2E, APullOntoAFullDiskFailsClearlyAndKeepsTheCacheAndItsState) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  const fs::path copy = dir_.path() / "colleague/cache";
+  ASSERT_EQ(Sync({"--pull"}, "", copy).exit_code, 0);
+  WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");  // 48 MiB
+  ASSERT_EQ(Sync({"--multipart-threshold", "5MB"}).exit_code, 0);
+  uint64_t copy_bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(copy))
+    if (entry.is_regular_file()) copy_bytes += (entry.file_size() + 4095) / 4096 * 4096;
+
+  const fs::path mount = dir_.path() / "small-disk";
+  const fs::path out = dir_.path() / "out";
+  fs::create_directories(mount);
+  fs::create_directories(out);
+  const std::string script = R"(
+    set -u
+    mount -t tmpfs -o size="$SIZE" tmpfs "$MNT" || exit 90
+    cp -a "$COPY" "$MNT/cache" || exit 91
+    sums() { (cd "$MNT/cache" && find . -type f ! -name lock -print0 | sort -z |
+              xargs -0 -r sha256sum); }
+    sums > "$OUT/before"
+    pull() { "$BIN" sync --pull --bucket "$BUCKET" --endpoint-url "$ENDPOINT" --prefix prod                --cache-path "$MNT/cache"; }
+    pull > "$OUT/stdout" 2> "$OUT/stderr"
+    echo $? > "$OUT/code"
+    sums > "$OUT/after"
+    find "$MNT/cache" -name '*.tmp' > "$OUT/temps"
+    mount -o remount,size=256m "$MNT"
+    pull > /dev/null 2> "$OUT/stderr-again"
+    echo $? > "$OUT/code-again"
+    cmp -s "$MNT/cache/raw/messages/dt=2025-10-24/channel=big/data.parquet" "$BIG" &&
+      echo same > "$OUT/big"
+  )";
+  std::map<std::string, std::string> env = SyncEnvironment();
+  env.insert({{"SIZE", std::to_string(copy_bytes + (1 << 20))},
+              {"MNT", mount.string()},
+              {"COPY", copy.string()},
+              {"OUT", out.string()},
+              {"BIN", SLACK_INTEL_BIN_PATH},
+              {"BUCKET", bucket_},
+              {"ENDPOINT", server_.endpoint},
+              {"BIG", (cache_ / "raw/messages/dt=2025-10-24/channel=big/data.parquet").string()}});
+  ProcessResult run =
+      RunProcess({"unshare", "--mount", "--propagation", "private", "bash", "-c", script}, env);
+  ASSERT_EQ(run.exit_code, 0) << "the small disk could not be set up: " << run.stderr_text;
+  const std::string stderr_text = ReadFileBytes(out / "stderr");
+  EXPECT_EQ(ReadFileBytes(out / "code"), "1\n") << stderr_text;
+  EXPECT_NE(stderr_text.find("No space left on device"), std::string::npos) << stderr_text;
+  const std::string before = ReadFileBytes(out / "before");
+  const std::string after = ReadFileBytes(out / "after");
+  ASSERT_FALSE(before.empty());
+  for (const std::string& line : SplitLines(before)) {
+    if (line.find("./.slack-intel/") != std::string::npos) continue;  // state may be rewritten
+    EXPECT_NE(after.find(line), std::string::npos) << "changed or gone: " << line;
+  }
+  EXPECT_EQ(ReadFileBytes(out / "temps"), "") << "temp files left on the full disk";
+  EXPECT_EQ(ReadFileBytes(out / "code-again"), "0\n") << ReadFileBytes(out / "stderr-again");
+  EXPECT_EQ(ReadFileBytes(out / "big"), "same\n") << "the next pull did not converge";
+}
+
 TEST_F(SyncE2E, Boto3SeesTheKeysBytesAndContentMd5sWeUploaded) {
   Place("slack-intel-every-type.parquet", "raw/messages/dt=2025-10-25/channel=x/data.parquet");
   ASSERT_EQ(Sync({"--multipart-threshold", "5MB"}).exit_code, 0);

@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -43,7 +45,8 @@ struct BodySink {
   std::FILE* file = nullptr;  // opened at the first byte of a 2xx body
   uint64_t written = 0;
   bool file_error = false;
-  Status refused;  // why a body over its limit was refused
+  int file_errno = 0;  // why, for the message (ENOSPC: the disk is full)
+  Status refused;      // why a body over its limit was refused
 
   bool to_file() const { return request->response_file && response->status / 100 == 2; }
 
@@ -72,6 +75,7 @@ struct BodySink {
       if (file == nullptr) file = std::fopen(request->response_file->c_str(), "wb");
       if (file == nullptr || std::fwrite(data, 1, n, file) != n) {
         file_error = true;
+        file_errno = errno;
         return false;
       }
       return true;
@@ -92,9 +96,15 @@ struct BodySink {
   bool Finish() {
     if (to_file() && file == nullptr && !file_error) {
       file = std::fopen(request->response_file->c_str(), "wb");
-      if (file == nullptr) file_error = true;
+      if (file == nullptr) {
+        file_error = true;
+        file_errno = errno;
+      }
     }
-    if (file != nullptr && std::fclose(file) != 0) file_error = true;
+    if (file != nullptr && std::fclose(file) != 0 && !file_error) {
+      file_error = true;
+      file_errno = errno;
+    }
     file = nullptr;
     return !file_error;
   }
@@ -292,7 +302,8 @@ class SocketHttpClient final : public HttpClient {
     }
     if (!file_ok) {
       Drop();
-      return Status::IOError(fmt::format("cannot write {}", request.response_file->string()));
+      return Status::IOError(fmt::format("cannot write {}: {}", request.response_file->string(),
+                                         std::strerror(sink.file_errno)));
     }
     if (!received.ok()) {
       Drop();  // never reuse a connection in an unknown state
