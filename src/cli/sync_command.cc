@@ -112,8 +112,8 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
 }
 
 Status RunSync(const SyncOptions& options) {
-  // Where page faults are dear (this VM: ~19 us each), they are much of a small sync's CPU;
-  // this takes a quarter of them away (docs/BENCHMARKS.md, "Small syncs and page faults").
+  // Where page faults are dear they are much of a small sync's CPU, and this takes many of them
+  // away (the figures: docs/BENCHMARKS.md, "Small syncs and page faults").
   TuneHeapForShortRuns();
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
   if (!options.pull) SLACK_INTEL_RETURN_IF_ERROR(sync::CheckCacheFolder(options.cache_path));

@@ -264,7 +264,7 @@ void SyncRun::ConsiderEarly(const LocalFile& file) {
                      early_uploaders_.size() < static_cast<size_t>(std::max(s_.concurrency, 1));
   }
   // Only this thread adds uploaders, and the merge joins them after this thread ended. One
-  // job wakes one uploader: on this VM, every needless wake-up is a pair of context switches.
+  // job wakes one uploader: every needless wake-up costs a pair of context switches.
   if (more_uploaders) {
     early_uploaders_.emplace_back([this] { EarlyUploader(); });
   } else {
