@@ -217,6 +217,26 @@ TEST_F(CacheE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
       {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}}, 31);
 }
 
+// Jira misbehaving: a 503 and a 429 are retried and waited out; a reply cut short ends the run
+// with one line and leaves every file as it was.
+TEST_F(CacheE2E, JiraFaultsAreRetriedOrEndTheRunWithoutTouchingAFile) {
+  StartSlack(GenerateWorkspace(11, 4, 5));
+  const std::vector<std::string> window = {"--since", "2026-01-01", "--until", "2026-01-06"};
+  StartJira();
+  ASSERT_EQ(Cache(window).exit_code, 0);
+  const auto before = Mtimes();
+  StartJira({"--fail", "1:http503", "--fail", "2:ratelimited"});
+  ProcessResult retried = Cache(window);
+  EXPECT_EQ(retried.exit_code, 0) << retried.stderr_text;
+  EXPECT_EQ(Summary(retried)["files_written"], 0) << "the same tickets, the same files";
+  StartJira({"--fail", "1+:malformed"});
+  ProcessResult cut = Cache(window);
+  EXPECT_EQ(cut.exit_code, 1);
+  ASSERT_EQ(SplitLines(cut.stderr_text).size(), 1u) << cut.stderr_text;
+  EXPECT_NE(cut.stderr_text.find("jira"), std::string::npos) << cut.stderr_text;
+  EXPECT_EQ(Mtimes(), before) << "a Jira failure rewrote files";
+}
+
 TEST_F(CacheE2E, SlackErrorsSayWhatToDo) {
   StartSlack(kFixture, {"--not-member", "traveling-sailor"});
   ProcessResult bad_token = Cache({"--days", "3"}, "standin-wrong-token");
