@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -25,9 +26,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Rounded up: a poll that wakes before its deadline would be taken for one that reached it.
 int MillisLeft(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<int64_t>(left.count(), 0));
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT32_MAX));
 }
 
 bool IsIpLiteral(const std::string& host) {
@@ -211,7 +213,8 @@ bool Connection::Wait(bool for_write) const {
   for (;;) {
     const int ready = ::poll(&waiting, 1, MillisLeft(deadline));
     if (ready > 0) return true;
-    if (ready == 0 || errno != EINTR) return false;
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready == 0 && Clock::now() >= deadline) return false;
   }
 }
 
