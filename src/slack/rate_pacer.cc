@@ -57,7 +57,7 @@ std::chrono::milliseconds RatePacer::Wait(const std::string& method) {
   }
   // Bounded even if the system clock jumped back after a Retry-After was set.
   const auto wait = std::min<std::chrono::milliseconds>(
-      std::chrono::ceil<std::chrono::milliseconds>(due - now), kMaxRetryAfter + kWindow);
+      std::chrono::ceil<std::chrono::milliseconds>(due - now), http::kMaxRetryAfter + kWindow);
   if (wait.count() > 0) clock_.SleepFor(wait);
   if (pace.per_second > 0) {
     Refill(pace, clock_.Now());
@@ -86,8 +86,8 @@ void RatePacer::Succeeded(const std::string& method) {
 void RatePacer::Limited(const std::string& method, std::chrono::milliseconds retry_after) {
   Pace& pace = PaceOf(method);
   const TimePoint now = clock_.Now();
-  retry_after =
-      std::clamp<std::chrono::milliseconds>(retry_after, std::chrono::seconds(1), kMaxRetryAfter);
+  retry_after = std::clamp<std::chrono::milliseconds>(retry_after, std::chrono::seconds(1),
+                                                      http::kMaxRetryAfter);
   pace.not_before = std::max(pace.not_before, now + retry_after);
   ForgetOldSuccesses(pace, now);
   if (pace.successes.empty() && pace.per_second == 0) return;  // nothing learnt: only wait

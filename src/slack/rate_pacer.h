@@ -6,6 +6,7 @@
 #include <string>
 
 #include "util/clock.h"
+#include "util/http/retry.h"
 
 namespace slack_intel::slack {
 
@@ -16,7 +17,7 @@ namespace slack_intel::slack {
 // - A method goes unpaced until a 429 follows calls of it that got through: bursts cost
 //   nothing. A 429 with nothing to learn from (the first call of a method, when another job
 //   spends the same quota) is only waited out.
-// - Every 429 is waited out for its Retry-After (at most kMaxRetryAfter).
+// - Every 429 is waited out for its Retry-After (at most http::kMaxRetryAfter).
 // - The first 429 sets the pace: what got through, over the time it took plus the
 //   Retry-After (the server's own account of its window), or the method's documented tier
 //   rate if that is more.
@@ -32,7 +33,6 @@ namespace slack_intel::slack {
 class RatePacer {
  public:
   static constexpr std::chrono::seconds kWindow{60};  // Slack's limits are per minute
-  static constexpr std::chrono::seconds kMaxRetryAfter{300};
 
   explicit RatePacer(const Clock& clock) : clock_(clock) {}
 
@@ -42,7 +42,7 @@ class RatePacer {
   // The call of `method` got through.
   void Succeeded(const std::string& method);
   // The call of `method` was refused with a 429; the next one waits `retry_after` (clamped to
-  // 1 s .. kMaxRetryAfter).
+  // 1 s .. http::kMaxRetryAfter).
   void Limited(const std::string& method, std::chrono::milliseconds retry_after);
 
   // Calls per minute `method` is paced at; 0 while it is not paced.

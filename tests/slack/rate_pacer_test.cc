@@ -269,7 +269,7 @@ TEST(RatePacer, AHostileRetryAfterIsBounded) {
   testing::FakeClock clock;
   RatePacer pacer(clock);
   pacer.Limited("auth.test", std::chrono::hours(24 * 365));
-  EXPECT_EQ(pacer.Wait("auth.test"), RatePacer::kMaxRetryAfter);
+  EXPECT_EQ(pacer.Wait("auth.test"), http::kMaxRetryAfter);
 }
 
 }  // namespace
