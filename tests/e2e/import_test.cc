@@ -14,6 +14,7 @@
 
 #include "e2e/cache_fixture.h"
 #include "support/files.h"
+#include "support/small_disk.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -233,22 +234,13 @@ TEST_F(ImportE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
 TEST_F(ImportE2E, ADiskFullRunFailsClearlyAndLeavesEveryPartitionIntact) {
   const fs::path source = GenerateWorkspace(19, 6, 60);
   ASSERT_EQ(Import(kFixture).exit_code, 0);
-  uint64_t cache_bytes = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(cache_))
-    if (entry.is_regular_file()) cache_bytes += (entry.file_size() + 4095) / 4096 * 4096;
-  const fs::path mount = dir_.path() / "small-disk";
   const fs::path out = dir_.path() / "out";
-  fs::create_directories(mount);
   fs::create_directories(out);
   const std::string script = R"(
-    set -u
-    mount -t tmpfs -o size="$SIZE" tmpfs "$MNT" || exit 90
-    cp -a "$CACHE" "$MNT/cache" || exit 91
-    sums() { (cd "$MNT/cache" && find raw -type f -print0 | sort -z | xargs -0 -r sha256sum); }
-    sums > "$OUT/before"
+    sums raw > "$OUT/before"
     "$BIN" import "$EXPORT" --cache-path "$MNT/cache" --json > "$OUT/stdout" 2> "$OUT/stderr"
     echo $? > "$OUT/code"
-    sums > "$OUT/after"
+    sums raw > "$OUT/after"
     find "$MNT/cache" -name '*.tmp' > "$OUT/temps"
     find "$MNT/cache" -name '*.parquet' | while read -r f; do
       "$BIN" inspect "$f" > /dev/null 2>&1 || echo "$f" >> "$OUT/unreadable"
@@ -256,14 +248,11 @@ TEST_F(ImportE2E, ADiskFullRunFailsClearlyAndLeavesEveryPartitionIntact) {
     touch "$OUT/unreadable"
   )";
   ProcessResult run =
-      RunProcess({"unshare", "--mount", "--propagation", "private", "bash", "-c", script},
-                 {{"SIZE", std::to_string(cache_bytes + (256 << 10))},
-                  {"MNT", mount.string()},
-                  {"CACHE", cache_.string()},
-                  {"OUT", out.string()},
-                  {"BIN", SLACK_INTEL_BIN_PATH},
-                  {"EXPORT", source.string()},
-                  {"JIRA_URL", ""}});
+      RunOnASmallDisk(dir_.path() / "small-disk", TmpfsBytes(cache_) + (256 << 10), cache_, script,
+                      {{"OUT", out.string()},
+                       {"BIN", SLACK_INTEL_BIN_PATH},
+                       {"EXPORT", source.string()},
+                       {"JIRA_URL", ""}});
   ASSERT_EQ(run.exit_code, 0) << "the small disk could not be set up: " << run.stderr_text;
   const std::string stderr_text = ReadFileBytes(out / "stderr");
   EXPECT_EQ(ReadFileBytes(out / "code"), "1\n") << stderr_text;

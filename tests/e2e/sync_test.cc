@@ -23,6 +23,7 @@
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/server_process.h"
+#include "support/small_disk.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "util/http/socket_http_client.h"
@@ -758,25 +759,17 @@ TEST_F(SyncE2E, APullOntoAFullDiskFailsClearlyAndKeepsTheCacheAndItsState) {
   ASSERT_EQ(Sync({"--pull"}, "", copy).exit_code, 0);
   WriteBigParquet("raw/messages/dt=2025-10-24/channel=big/data.parquet");  // 48 MiB
   ASSERT_EQ(Sync({"--multipart-threshold", "5MB"}).exit_code, 0);
-  uint64_t copy_bytes = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(copy))
-    if (entry.is_regular_file()) copy_bytes += (entry.file_size() + 4095) / 4096 * 4096;
-
-  const fs::path mount = dir_.path() / "small-disk";
   const fs::path out = dir_.path() / "out";
-  fs::create_directories(mount);
   fs::create_directories(out);
   const std::string script = R"(
-    set -u
-    mount -t tmpfs -o size="$SIZE" tmpfs "$MNT" || exit 90
-    cp -a "$COPY" "$MNT/cache" || exit 91
-    sums() { (cd "$MNT/cache" && find . -type f ! -name lock -print0 | sort -z |
-              xargs -0 -r sha256sum); }
-    sums > "$OUT/before"
-    pull() { "$BIN" sync --pull --bucket "$BUCKET" --endpoint-url "$ENDPOINT" --prefix prod                --cache-path "$MNT/cache"; }
+    sums . > "$OUT/before"
+    pull() {
+      "$BIN" sync --pull --bucket "$BUCKET" --endpoint-url "$ENDPOINT" --prefix prod \
+        --cache-path "$MNT/cache"
+    }
     pull > "$OUT/stdout" 2> "$OUT/stderr"
     echo $? > "$OUT/code"
-    sums > "$OUT/after"
+    sums . > "$OUT/after"
     find "$MNT/cache" -name '*.tmp' > "$OUT/temps"
     mount -o remount,size=256m "$MNT"
     pull > /dev/null 2> "$OUT/stderr-again"
@@ -785,16 +778,13 @@ TEST_F(SyncE2E, APullOntoAFullDiskFailsClearlyAndKeepsTheCacheAndItsState) {
       echo same > "$OUT/big"
   )";
   std::map<std::string, std::string> env = SyncEnvironment();
-  env.insert({{"SIZE", std::to_string(copy_bytes + (1 << 20))},
-              {"MNT", mount.string()},
-              {"COPY", copy.string()},
-              {"OUT", out.string()},
+  env.insert({{"OUT", out.string()},
               {"BIN", SLACK_INTEL_BIN_PATH},
               {"BUCKET", bucket_},
               {"ENDPOINT", server_.endpoint},
               {"BIG", (cache_ / "raw/messages/dt=2025-10-24/channel=big/data.parquet").string()}});
   ProcessResult run =
-      RunProcess({"unshare", "--mount", "--propagation", "private", "bash", "-c", script}, env);
+      RunOnASmallDisk(dir_.path() / "small-disk", TmpfsBytes(copy) + (1 << 20), copy, script, env);
   ASSERT_EQ(run.exit_code, 0) << "the small disk could not be set up: " << run.stderr_text;
   const std::string stderr_text = ReadFileBytes(out / "stderr");
   EXPECT_EQ(ReadFileBytes(out / "code"), "1\n") << stderr_text;
