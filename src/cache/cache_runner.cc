@@ -107,12 +107,15 @@ class CacheRun {
   using Fetched = std::map<std::string, slack::Message, TsOrder>;  // by ts
   // What a channel's partitions came to, and the batch that publishes them.
   struct ChannelWrite {
-    explicit ChannelWrite(const slack::Channel& c) : channel(c) {}
+    ChannelWrite(const slack::Channel& c, std::string p) : channel(c), partition(std::move(p)) {}
     const slack::Channel& channel;
+    std::string partition;  // the value of channel= in its partitions' paths
     AtomicFileBatch batch;
     int64_t messages = 0, replies = 0;
   };
   Status CacheChannel(const slack::Channel& channel);
+  std::optional<std::string> PartitionValueOf(const slack::Channel& channel);
+  void Skip(const slack::Channel& channel, std::string reason);
   Status WriteDay(const std::string& day, std::vector<MessageRow> rows, const Fetched& fetched,
                   const std::set<std::string>& polled, ChannelWrite& write);
   Status FinishChannel(ChannelWrite& write, int64_t threads_polled);
@@ -173,8 +176,31 @@ Status CacheRun::Remove(const fs::path& relative) {
   return Status::OK();
 }
 
+void CacheRun::Skip(const slack::Channel& channel, std::string reason) {
+  std::lock_guard lock(mutex_);
+  summary_.channels_skipped.push_back(channel.name);
+  report_({CacheEvent::Kind::kChannelSkipped, channel.name, "", 0, std::move(reason)});
+}
+
+// A channel's partitions are named after it; a name too long for a folder name (an export's
+// or a hostile server's: Slack allows 80 characters) falls back to the channel's id.
+std::optional<std::string> CacheRun::PartitionValueOf(const slack::Channel& channel) {
+  if (ChannelFitsInFolderName(channel.name)) return channel.name;
+  if (!channel.id.empty() && ChannelFitsInFolderName(channel.id)) {
+    Report({CacheEvent::Kind::kWarning, channel.name, "", 0,
+            fmt::format("the name is {} bytes, too long for a folder name: its partitions are "
+                        "channel={}",
+                        channel.name.size(), channel.id)});
+    return channel.id;
+  }
+  Skip(channel, "neither its name nor its id fits in a folder name (255 bytes)");
+  return std::nullopt;
+}
+
 Status CacheRun::CacheChannel(const slack::Channel& channel) {
-  ChannelWrite write(channel);
+  const std::optional<std::string> partition = PartitionValueOf(channel);
+  if (!partition) return Status::OK();
+  ChannelWrite write(channel, *partition);
   if (client_.ServesDays()) {
     for (size_t d = 0; d < days_.size(); ++d) {
       auto messages = client_.MessagesBetween(channel.id, fmt::format("{}.000000", day_starts_[d]),
@@ -198,10 +224,7 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
                                  fmt::format("{}.999999", window_end_ - 1));
   if (!history.ok()) {
     if (history.status().code() == StatusCode::kFailedPrecondition) {
-      std::lock_guard lock(mutex_);
-      summary_.channels_skipped.push_back(channel.name);
-      report_({CacheEvent::Kind::kChannelSkipped, channel.name, "", 0,
-               "not_in_channel: invite the app to the channel to cache it"});
+      Skip(channel, "not_in_channel: invite the app to the channel to cache it");
       return Status::OK();
     }
     return history.status().WithContext("#" + channel.name);
@@ -251,7 +274,7 @@ Status CacheRun::CacheChannel(const slack::Channel& channel) {
 Status CacheRun::WriteDay(const std::string& day, std::vector<MessageRow> rows,
                           const Fetched& fetched, const std::set<std::string>& polled,
                           ChannelWrite& write) {
-  const fs::path relative = MessagesPartitionFile(day, write.channel.name);
+  const fs::path relative = MessagesPartitionFile(day, write.partition);
   if (auto existing = ReadWholeFile(s_.cache_path / relative); existing.ok()) {
     auto old_rows = DecodeMessages(std::move(*existing));
     if (!old_rows.ok()) {

@@ -30,7 +30,7 @@ struct CacheSettings {
 
 struct CacheSummary {
   int64_t channels = 0;
-  std::vector<std::string> channels_skipped;  // not_in_channel
+  std::vector<std::string> channels_skipped;  // not_in_channel, or no folder name fits
   int64_t messages = 0;                       // rows written for the window (replies included)
   int64_t replies = 0;
   int64_t threads_polled = 0;
@@ -54,7 +54,7 @@ struct CacheProgress {
 
 // One thing `cache` did, for the log and --json.
 struct CacheEvent {
-  enum class Kind { kChannelDone, kChannelSkipped, kFileWritten, kFileRemoved };
+  enum class Kind { kChannelDone, kChannelSkipped, kFileWritten, kFileRemoved, kWarning };
   Kind kind = Kind::kChannelDone;
   std::string channel;
   std::string path;  // relative to the cache folder

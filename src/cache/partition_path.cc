@@ -20,6 +20,11 @@ std::string EscapePartitionValue(std::string_view value) {
   return out;
 }
 
+bool ChannelFitsInFolderName(std::string_view channel) {
+  constexpr size_t kNameMax = 255;
+  return std::string_view("channel=").size() + EscapePartitionValue(channel).size() <= kNameMax;
+}
+
 std::filesystem::path MessagesPartitionFile(std::string_view day, std::string_view channel) {
   return std::filesystem::path("raw") / "messages" / fmt::format("dt={}", day) /
          fmt::format("channel={}", EscapePartitionValue(channel)) / "data.parquet";

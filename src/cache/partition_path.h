@@ -12,6 +12,10 @@ namespace slack_intel::cache {
 // value is Hive's __HIVE_DEFAULT_PARTITION__.
 std::string EscapePartitionValue(std::string_view value);
 
+// Whether "channel=<escaped name>" is a folder name file systems accept (NAME_MAX, 255 bytes).
+// Slack caps names at 80 characters; an export or a hostile server may not.
+bool ChannelFitsInFolderName(std::string_view channel);
+
 // raw/messages/dt=<day>/channel=<escaped name>/data.parquet, relative to the cache folder.
 std::filesystem::path MessagesPartitionFile(std::string_view day, std::string_view channel);
 // raw/jira/dt=<day>/data.parquet

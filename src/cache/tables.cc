@@ -16,7 +16,13 @@ namespace {
 
 using parquet::ColumnType;
 
-void AppendText(parquet::FileWriter& w, const std::string& s) { w.AppendString(SanitizeUtf8(s)); }
+void AppendText(parquet::FileWriter& w, const std::string& s) {
+  if (FindInvalidUtf8(s) == std::string_view::npos) {
+    w.AppendString(s);  // the common case, without a copy
+  } else {
+    w.AppendString(SanitizeUtf8(s));
+  }
+}
 void AppendOptional(parquet::FileWriter& w, const std::optional<std::string>& s) {
   if (s) {
     AppendText(w, *s);

@@ -51,7 +51,7 @@ Result<cache::CacheSummary> RunCacheWithOutput(const cache::CacheSettings& setti
     using Kind = cache::CacheEvent::Kind;
     if (output.json) {
       static constexpr const char* kNames[] = {"channel_done", "channel_skipped", "file_written",
-                                               "file_removed"};
+                                               "file_removed", "warning"};
       nlohmann::ordered_json line = {{"event", kNames[static_cast<int>(e.kind)]}};
       if (!e.channel.empty()) line["channel"] = e.channel;
       if (!e.path.empty()) line["path"] = e.path;
@@ -60,6 +60,8 @@ Result<cache::CacheSummary> RunCacheWithOutput(const cache::CacheSettings& setti
       fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (e.kind == Kind::kChannelSkipped) {
       fmt::print(stderr, "warning: skipped #{}: {}\n", Printable(e.channel), Printable(e.reason));
+    } else if (e.kind == Kind::kWarning) {
+      fmt::print(stderr, "warning: #{}: {}\n", Printable(e.channel), Printable(e.reason));
     } else if (!output.quiet && e.kind == Kind::kChannelDone) {
       fmt::print("#{}: {} message(s)\n", Printable(e.channel), e.messages);
     }

@@ -58,9 +58,13 @@ class ColumnWriterBase : public ColumnWriter {
       encodings_.insert(Encoding::kPlain);
     }
     m.data_page_offset = static_cast<int64_t>(out.bytes.size());
-    out.bytes += chunk_pages_;
     m.total_uncompressed_size += chunk_uncompressed_bytes_;
     m.total_compressed_size += static_cast<int64_t>(chunk_pages_.size());
+    if (out.bytes.empty()) {
+      out.bytes.swap(chunk_pages_);
+    } else {
+      out.bytes += chunk_pages_;
+    }
     if (max_def_ > 0 || max_rep_ > 0) encodings_.insert(Encoding::kRle);
     m.encodings.assign(encodings_.begin(), encodings_.end());
     Statistics stats;
@@ -72,6 +76,12 @@ class ColumnWriterBase : public ColumnWriter {
   }
 
  protected:
+  // Scratch buffers are reused from page to page, but one outsized value (a hostile 50 MB
+  // message) must not keep its copies alive for the rest of the file.
+  void ReleaseIfOversized(std::string& buffer) const {
+    if (buffer.capacity() > 2 * options_.page_size_bytes) std::string().swap(buffer);
+  }
+
   // One level entry: a value, a null or an empty list. Values go to the subclass separately.
   void AddLevels(uint32_t def, uint32_t rep) {
     if (max_def_ > 0) def_levels_.push_back(def);
@@ -142,6 +152,8 @@ class ColumnWriterBase : public ColumnWriter {
     def_levels_.clear();
     rep_levels_.clear();
     level_count_ = 0;
+    ReleaseIfOversized(page_);
+    ReleaseIfOversized(compressed_);
     return Status::OK();
   }
 
@@ -173,6 +185,7 @@ class ColumnWriterBase : public ColumnWriter {
 
   void ResetChunk() {
     chunk_pages_.clear();
+    ReleaseIfOversized(chunk_pages_);
     chunk_uncompressed_bytes_ = 0;
     chunk_level_count_ = 0;
     null_count_ = 0;
@@ -257,11 +270,15 @@ class TypedColumnWriter : public ColumnWriterBase {
   void AddValue(Value v, uint32_t rep) {
     AddLevels(static_cast<uint32_t>(max_def()), rep);
     UpdateMinMax(v);
+    if (use_dictionary_ && !pages_cut() &&
+        ValueBytes(v) > options_.dictionary_page_size_limit_bytes) {
+      AbandonDictionary();  // it could never hold this value
+    }
     if (use_dictionary_) {
       auto [it, inserted] = dictionary_index_.try_emplace(
           Traits::ToKey(v), static_cast<uint32_t>(dictionary_.size()));
       if (inserted) {
-        dictionary_.push_back(it->first);
+        dictionary_.push_back(&it->first);
         Traits::Plain(v, dictionary_plain_);
       }
       indices_.push_back(it->second);
@@ -297,11 +314,17 @@ class TypedColumnWriter : public ColumnWriterBase {
         dictionary_.size() * 2 <= dictionary_values_) {
       return;
     }
-    for (uint32_t index : indices_) Traits::Plain(Traits::FromKey(dictionary_[index]), plain_);
+    AbandonDictionary();
+  }
+
+  // REQUIRES: no page of the chunk was written yet.
+  void AbandonDictionary() {
+    for (uint32_t index : indices_) Traits::Plain(Traits::FromKey(*dictionary_[index]), plain_);
     indices_.clear();
     dictionary_.clear();
     dictionary_index_.clear();
     dictionary_plain_.clear();
+    ReleaseIfOversized(dictionary_plain_);
     use_dictionary_ = false;
   }
 
@@ -320,6 +343,7 @@ class TypedColumnWriter : public ColumnWriterBase {
       encoding = Encoding::kPlain;
       out += plain_;
       plain_.clear();
+      ReleaseIfOversized(plain_);
     }
   }
 
@@ -345,10 +369,12 @@ class TypedColumnWriter : public ColumnWriterBase {
 
   void ResetValues() override {
     plain_.clear();
+    ReleaseIfOversized(plain_);
     indices_.clear();
     dictionary_.clear();
     dictionary_index_.clear();
     dictionary_plain_.clear();
+    ReleaseIfOversized(dictionary_plain_);
     use_dictionary_ = options_.enable_dictionary;
     probed_ = false;
     dictionary_values_ = 0;
@@ -368,14 +394,24 @@ class TypedColumnWriter : public ColumnWriterBase {
       has_min_max_ = true;
       return;
     }
-    if (Traits::Less(v, min_)) SetMin(v);
-    if (Traits::Less(max_, v)) SetMax(v);
+    if constexpr (std::is_same_v<Value, std::string_view>) {
+      // A bound longer than the limit is kept as its first limit + 1 bytes: it will not be
+      // written, yet it still orders every value that differs from it within those bytes.
+      // A value that shares them is as long, so which of the two is the bound does not matter.
+      const bool min_cut = min_.size() > kMaxStatisticsValueBytes;
+      const bool max_cut = max_.size() > kMaxStatisticsValueBytes;
+      if (min_cut ? v <= min_ : v < min_) SetMin(v);
+      if (max_cut ? v > max_ && !v.starts_with(max_) : max_ < v) SetMax(v);
+    } else {
+      if (Traits::Less(v, min_)) SetMin(v);
+      if (Traits::Less(max_, v)) SetMax(v);
+    }
   }
 
   // string_view bounds must own their bytes: the caller's buffer is gone after the append.
   void SetMin(Value v) {
     if constexpr (std::is_same_v<Value, std::string_view>) {
-      min_storage_.assign(v);
+      min_storage_.assign(v.substr(0, kMaxStatisticsValueBytes + 1));
       min_ = min_storage_;
     } else {
       min_ = v;
@@ -383,10 +419,18 @@ class TypedColumnWriter : public ColumnWriterBase {
   }
   void SetMax(Value v) {
     if constexpr (std::is_same_v<Value, std::string_view>) {
-      max_storage_.assign(v);
+      max_storage_.assign(v.substr(0, kMaxStatisticsValueBytes + 1));
       max_ = max_storage_;
     } else {
       max_ = v;
+    }
+  }
+
+  static uint64_t ValueBytes(Value v) {
+    if constexpr (std::is_same_v<Value, std::string_view>) {
+      return v.size();
+    } else {
+      return sizeof(Value);
     }
   }
 
@@ -395,7 +439,8 @@ class TypedColumnWriter : public ColumnWriterBase {
   uint64_t dictionary_values_ = 0;  // values dictionary-encoded in this chunk
   std::string plain_;               // current page, PLAIN
   std::vector<uint32_t> indices_;   // current page, dictionary indices
-  std::vector<typename Traits::Key> dictionary_;  // chunk dictionary, in first-seen order
+  // The chunk dictionary in first-seen order: the index's keys (unordered_map nodes stay put).
+  std::vector<const typename Traits::Key*> dictionary_;
   std::unordered_map<typename Traits::Key, uint32_t> dictionary_index_;
   std::string dictionary_plain_;
   bool has_min_max_ = false;

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "support/files.h"
 #include "support/node_tools.h"
 #include "support/server_process.h"
+#include "support/small_disk.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -54,10 +56,11 @@ class CacheE2E : public ::testing::Test {
     std::vector<std::string> args = {SLACK_INTEL_BIN_PATH, "cache", "--cache-path", cache_.string(),
                                      "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
+    const ServerProcess& slack = slack_proxy_ ? *slack_proxy_ : *slack_;
     std::map<std::string, std::string> env = {{"SLACK_TOKEN", token},
-                                              {"SLACK_API_URL", slack_->base_url() + "/api"}};
+                                              {"SLACK_API_URL", slack.base_url() + "/api"}};
     if (jira_) {
-      env["JIRA_URL"] = jira_->base_url();
+      env["JIRA_URL"] = (jira_proxy_ ? *jira_proxy_ : *jira_).base_url();
       env["JIRA_EMAIL"] = "standin@example.invalid";
       env["JIRA_API_TOKEN"] = jira_token;
     }
@@ -125,6 +128,45 @@ class CacheE2E : public ::testing::Test {
       EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
   }
 
+  // The disk fills up mid-run: `command` (bash, run as "$BIN" <command>, writing to
+  // "$MNT/cache") runs on a small tmpfs holding a copy of the cache and 256 KiB more (in a
+  // mount namespace of the test's own). It must print one clear line and exit 1, leaving every
+  // file under `kept` (paths in the cache, for bash) that was there before byte for byte,
+  // every Parquet file readable, no temp file.
+  void ExpectADiskFullRunToFailCleanly(const std::string& command, const std::string& kept,
+                                       std::map<std::string, std::string> env) {
+    const std::filesystem::path out = dir_.path() / "out";
+    std::filesystem::create_directories(out);
+    const std::string script = R"(
+      sums $KEPT > "$OUT/before"
+      "$BIN" )" + command + R"( --json > "$OUT/stdout" 2> "$OUT/stderr"
+      echo $? > "$OUT/code"
+      sums $KEPT > "$OUT/after"
+      find "$MNT/cache" -name '*.tmp' > "$OUT/temps"
+      find "$MNT/cache" -name '*.parquet' | while read -r f; do
+        "$BIN" inspect "$f" > /dev/null 2>&1 || echo "$f" >> "$OUT/unreadable"
+      done
+      touch "$OUT/unreadable"
+    )";
+    env["OUT"] = out.string();
+    env["BIN"] = SLACK_INTEL_BIN_PATH;
+    env["KEPT"] = kept;
+    ProcessResult run = RunOnASmallDisk(dir_.path() / "small-disk",
+                                        TmpfsBytes(cache_) + (256 << 10), cache_, script, env);
+    ASSERT_EQ(run.exit_code, 0) << "the small disk could not be set up: " << run.stderr_text;
+    const std::string stderr_text = ReadFileBytes(out / "stderr");
+    EXPECT_EQ(ReadFileBytes(out / "code"), "1\n") << stderr_text;
+    EXPECT_EQ(SplitLines(stderr_text).size(), 1u) << stderr_text;
+    EXPECT_NE(stderr_text.find("No space left on device"), std::string::npos) << stderr_text;
+    const std::string before = ReadFileBytes(out / "before");
+    const std::string after = ReadFileBytes(out / "after");
+    ASSERT_FALSE(before.empty());
+    for (const std::string& line : SplitLines(before))
+      EXPECT_NE(after.find(line), std::string::npos) << "changed or gone: " << line;
+    EXPECT_EQ(ReadFileBytes(out / "temps"), "") << "temp files left on the full disk";
+    EXPECT_EQ(ReadFileBytes(out / "unreadable"), "") << "Parquet files that do not read";
+  }
+
   // Every Parquet file of the cache reads in DuckDB (after a killed run, say).
   void ExpectEveryFileReads(int run) {
     const std::pair<const char*, const char*> tables[] = {{"raw/messages", "/*/*/*.parquet"},
@@ -175,6 +217,9 @@ class CacheE2E : public ::testing::Test {
   std::filesystem::path cache_ = dir_.path() / "cache";
   std::unique_ptr<ServerProcess> slack_;
   std::unique_ptr<ServerProcess> jira_;
+  // When set, Cache() reaches the stand-ins through these (support/fault_proxy.h).
+  std::unique_ptr<ServerProcess> slack_proxy_;
+  std::unique_ptr<ServerProcess> jira_proxy_;
 };
 
 }  // namespace slack_intel::testing

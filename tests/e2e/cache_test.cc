@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "e2e/cache_fixture.h"
+#include "support/fault_proxy.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -215,6 +216,43 @@ TEST_F(CacheE2E, KilledAtRandomMomentsTheRerunEndsEqualToAnUninterruptedRun) {
             "2026-01-01",         "--until", "2026-01-20"};
       },
       {{"SLACK_TOKEN", "standin-slack-token"}, {"SLACK_API_URL", slack_->base_url() + "/api"}}, 31);
+}
+
+// The disk fills up while a longer window than the cache holds is fetched.
+TEST_F(CacheE2E, ADiskFullRunFailsClearlyAndLeavesEveryPartitionIntact) {
+  StartSlack(GenerateWorkspace(19, 6, 60));
+  ASSERT_EQ(Cache({"--since", "2026-01-01", "--until", "2026-01-10"}).exit_code, 0);
+  ExpectADiskFullRunToFailCleanly(
+      R"(cache --cache-path "$MNT/cache" --since 2026-01-01 --until 2026-03-01)",
+      "raw users.parquet",
+      {{"SLACK_TOKEN", "standin-slack-token"},
+       {"SLACK_API_URL", slack_->base_url() + "/api"},
+       {"JIRA_URL", ""}});
+}
+
+// The network between the tool and Slack and Jira misbehaves (a fault proxy in front of each
+// stand-in): replies cut off halfway and 503s are retried, and the cache ends byte for byte
+// what a run without faults writes.
+TEST_F(CacheE2E, RepliesCutOffOnTheWireAreRetriedAndTheCacheEndsTheSame) {
+  StartSlack(GenerateWorkspace(11, 4, 5), {"--message-cap", "15"});
+  StartJira();
+  const std::vector<std::string> window = {"--since", "2026-01-01", "--until", "2026-01-05"};
+  cache_ = dir_.path() / "direct";
+  ASSERT_EQ(Cache(window).exit_code, 0);
+  ASSERT_TRUE(fs::exists(cache_ / "raw/jira"));
+
+  cache_ = dir_.path() / "through-faults";
+  slack_proxy_ = StartFaultProxy(slack_->base_url(),
+                                 {"--seed", "4", "--reset-rate", "0.1", "--slowdown-rate", "0.05"});
+  jira_proxy_ = StartFaultProxy(jira_->base_url(), {"--seed", "2", "--reset-rate", "0.5"});
+  ProcessResult run = Cache(window);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  const nlohmann::json slack_faults = FaultCounts(*slack_proxy_);
+  EXPECT_GT(slack_faults["reset"].get<int>(), 0) << slack_faults;
+  EXPECT_GT(slack_faults["slowdown"].get<int>(), 0) << slack_faults;
+  EXPECT_GT(FaultCounts(*jira_proxy_)["reset"].get<int>(), 0);
+  EXPECT_TRUE(PublishedFiles(cache_) == PublishedFiles(dir_.path() / "direct"))
+      << "faults on the wire changed what was cached";
 }
 
 // Jira misbehaving: a 503 and a 429 are retried and waited out; a reply cut short ends the run

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/fault_proxy.h"
 #include "support/files.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
@@ -26,7 +27,6 @@
 #include "support/small_disk.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
-#include "util/http/socket_http_client.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -116,19 +116,7 @@ class SyncE2E : public ::testing::Test {
 
   // A fault-injecting HTTP proxy in front of the S3 server (tests/support/fault_proxy.mjs).
   std::unique_ptr<ServerProcess> StartFaultProxy(std::vector<std::string> flags) {
-    std::vector<std::string> argv = {
-        "node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/support/fault_proxy.mjs", "--target",
-        server_.endpoint.substr(server_.endpoint.find("://") + 3)};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    return ServerProcess::Start(argv);
-  }
-  // How many faults of each kind the proxy injected.
-  static nlohmann::json FaultCounts(const ServerProcess& proxy) {
-    http::Request request;
-    request.url = proxy.base_url() + "/_faults";
-    request.headers = {{"x-fault-proxy", "stats"}};
-    auto reply = http::MakeHttpClient()->Send(request);
-    return reply.ok() ? nlohmann::json::parse(reply->body, nullptr, false) : nlohmann::json();
+    return testing::StartFaultProxy(server_.endpoint, std::move(flags));
   }
   // `args` with the S3 endpoint replaced by `proxy`'s.
   std::vector<std::string> Through(const ServerProcess& proxy, std::vector<std::string> args) {

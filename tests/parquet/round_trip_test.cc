@@ -238,6 +238,43 @@ TEST(Statistics, LongStringsLeaveBoundsOut) {
   EXPECT_EQ(StatsOf(**reader, 0).null_count, 0);
 }
 
+// Long values are not kept whole to order the rest (a 50 MB message would be copied twice), so
+// the bounds written must still be exactly the shortest and longest of the column, or none.
+TEST(Statistics, BoundsStayExactWhenLongValuesComeAndGo) {
+  parquet::Schema schema = {{"text", ColumnType::kString, true}};
+  const std::string p(256, 'm');  // the longest bound written
+  const std::vector<std::vector<std::string>> cases = {
+      {p + "x", "a", "c"},         // a long first value, replaced at both ends
+      {"c", p + "zz", "d", "zz"},  // a long max, replaced by a short one
+      {"c", p + "zz", "d"},        // a long max that stays: no bounds
+      {p + "b", p + "a", p},       // p is a prefix of both: it is the min
+      {p + "b", p + "a", "n"},     // a long min that stays
+      {"n", p, p + "a", "o"},      // p itself is short enough
+      {"é" + p, "z"},              // 'é' (0xC3 ...) orders after 'z': unsigned
+  };
+  for (const auto& values : cases) {
+    std::vector<Row> rows;
+    for (const std::string& v : values) rows.push_back({Value(v)});
+    auto reader = parquet::FileReader::Open(WriteFile(schema, rows));
+    ASSERT_TRUE(reader.ok());
+    const auto& stats = StatsOf(**reader, 0);
+    auto unsigned_less = [](const std::string& a, const std::string& b) {
+      return std::lexicographical_compare(
+          a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+            return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+          });
+    };
+    const std::string min = *std::min_element(values.begin(), values.end(), unsigned_less);
+    const std::string max = *std::max_element(values.begin(), values.end(), unsigned_less);
+    if (min.size() <= 256 && max.size() <= 256) {
+      EXPECT_EQ(stats.min_value, min) << values[0].substr(0, 3) << " " << values.size();
+      EXPECT_EQ(stats.max_value, max) << values[0].substr(0, 3) << " " << values.size();
+    } else {
+      EXPECT_FALSE(stats.min_value.has_value() || stats.max_value.has_value()) << values.size();
+    }
+  }
+}
+
 // ---------------------------------------------------------------- refusals
 
 Status WriteOne(const parquet::Schema& schema,
