@@ -15,26 +15,24 @@
 //   node fault_proxy.mjs --target 127.0.0.1:7480 --slowdown-rate 0.05 --reset-rate 0.05
 // Prints "listening on http://127.0.0.1:PORT" (tools/standins/listen.mjs).
 import http from 'node:http';
-import {parseArgs} from 'node:util';
+import { parseArgs } from 'node:util';
+import { listen } from '../../tools/standins/listen.mjs';
 
-import {listen} from '../../tools/standins/listen.mjs';
-
-const {values} = parseArgs({
+const { values } = parseArgs({
   options: {
-    target: {type: 'string'},
-    seed: {type: 'string', default: '1'},
-    'slowdown-rate': {type: 'string', default: '0'},
-    'reset-rate': {type: 'string', default: '0'},
-    'flip-request-every': {type: 'string', default: '0'},
-    'flip-response-rate': {type: 'string', default: '0'},
-    'delay-ms': {type: 'string', default: '0'},
+    target: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'slowdown-rate': { type: 'string', default: '0' },
+    'reset-rate': { type: 'string', default: '0' },
+    'flip-request-every': { type: 'string', default: '0' },
+    'flip-response-rate': { type: 'string', default: '0' },
+    'delay-ms': { type: 'string', default: '0' },
   },
 });
 const match = /^(.+):(\d+)$/.exec(values.target ?? '');
 if (!match) {
-  process.stderr.write(
-      'usage: node fault_proxy.mjs --target HOST:PORT [--seed N] [--slowdown-rate R] ' +
-      '[--reset-rate R] [--flip-request-every K] [--flip-response-rate R] [--delay-ms N]\n');
+  process.stderr.write('usage: node fault_proxy.mjs --target HOST:PORT [--seed N] [--slowdown-rate R] '
+    + '[--reset-rate R] [--flip-request-every K] [--flip-response-rate R] [--delay-ms N]\n');
   process.exit(2);
 }
 const [, host, port] = match;
@@ -51,13 +49,7 @@ function random() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-const counts = {
-  requests: 0,
-  slowdown: 0,
-  reset: 0,
-  flip_request: 0,
-  flip_response: 0
-};
+const counts = { requests: 0, slowdown: 0, reset: 0, flip_request: 0, flip_response: 0 };
 const flipEvery = Number(values['flip-request-every']);
 let puts = 0;
 const flip = (buffer) => {
@@ -70,7 +62,7 @@ const flip = (buffer) => {
 const sockets = new Set();
 const server = http.createServer((req, res) => {
   if (req.url === '/_faults' && req.headers['x-fault-proxy'] === 'stats') {
-    res.writeHead(200, {'content-type': 'application/json'});
+    res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(counts));
     return;
   }
@@ -81,10 +73,9 @@ const server = http.createServer((req, res) => {
     let body = Buffer.concat(chunks);
     if (random() < rate('slowdown-rate')) {
       counts.slowdown += 1;
-      const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>' +
-          '<Message>Please reduce your request rate.</Message></Error>';
-      res.writeHead(
-          503, {'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml)});
+      const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+        + '<Message>Please reduce your request rate.</Message></Error>';
+      res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
       res.end(xml);
       return;
     }
@@ -95,30 +86,29 @@ const server = http.createServer((req, res) => {
     const reset = random() < rate('reset-rate');
     const download = req.method === 'GET' && !req.url.includes('?');
     const flipReply = download && random() < rate('flip-response-rate');
-    const upstream = http.request(
-        {host, port: Number(port), method: req.method, path: req.url, headers: req.headers},
-        (reply) => {
-          const parts = [];
-          reply.on('data', (chunk) => parts.push(chunk));
-          reply.on('end', () => {
-            let replyBody = Buffer.concat(parts);
-            setTimeout(() => {
-              if (reset) {
-                counts.reset += 1;
-                res.writeHead(reply.statusCode, reply.headers);
-                res.write(replyBody.subarray(0, Math.floor(replyBody.length / 2)));
-                res.socket?.resetAndDestroy?.() ?? res.socket?.destroy();
-                return;
-              }
-              if (flipReply && reply.statusCode < 300 && replyBody.length > 0) {
-                counts.flip_response += 1;
-                replyBody = flip(replyBody);
-              }
-              res.writeHead(reply.statusCode, reply.headers);
-              res.end(replyBody);
-            }, delayMs);
-          });
-        });
+    const upstream = http.request({ host, port: Number(port), method: req.method, path: req.url,
+      headers: req.headers }, (reply) => {
+      const parts = [];
+      reply.on('data', (chunk) => parts.push(chunk));
+      reply.on('end', () => {
+        let replyBody = Buffer.concat(parts);
+        setTimeout(() => {
+          if (reset) {
+            counts.reset += 1;
+            res.writeHead(reply.statusCode, reply.headers);
+            res.write(replyBody.subarray(0, Math.floor(replyBody.length / 2)));
+            res.socket?.resetAndDestroy?.() ?? res.socket?.destroy();
+            return;
+          }
+          if (flipReply && reply.statusCode < 300 && replyBody.length > 0) {
+            counts.flip_response += 1;
+            replyBody = flip(replyBody);
+          }
+          res.writeHead(reply.statusCode, reply.headers);
+          res.end(replyBody);
+        }, delayMs);
+      });
+    });
     upstream.on('error', () => res.socket?.destroy());
     upstream.end(body);
   });
