@@ -445,26 +445,6 @@ struct OpenThread {
 
 }  // namespace
 
-parquet::Schema MessageSchema() {
-  using parquet::ColumnType;
-  return {
-      {"message_id", ColumnType::kString},
-      {"user_id", ColumnType::kString},
-      {"text", ColumnType::kString},
-      {"timestamp", ColumnType::kString},
-      {"thread_ts", ColumnType::kString},
-      {"is_thread_parent", ColumnType::kBoolean},
-      {"is_thread_reply", ColumnType::kBoolean},
-      {"reply_count", ColumnType::kInt64},
-      {"user_name", ColumnType::kString},
-      {"user_real_name", ColumnType::kString},
-      {"jira_tickets", ColumnType::kStringList},
-      {"channel_id", ColumnType::kString},
-      {"subtype", ColumnType::kString},
-      {"edited_ts", ColumnType::kString},
-  };
-}
-
 std::vector<MessageRow> GenerateMessages(size_t count, uint64_t seed) {
   Rng rng(seed);
   std::vector<User> users;
@@ -483,8 +463,8 @@ std::vector<MessageRow> GenerateMessages(size_t count, uint64_t seed) {
   int64_t ts_micros = kFirstTsMicros;
   for (MessageRow& row : rows) {
     ts_micros += 1 + static_cast<int64_t>(rng.Exponential(kMeanGapSeconds * 1e6));
-    row.timestamp = FormatTs(ts_micros);
-    row.message_id = row.timestamp;
+    row.message_id = FormatTs(ts_micros);
+    row.timestamp = cache::TsToIso(row.message_id);
     size_t channel = rng.Zipf(kChannels);
 
     if (rng.Chance(kReplyShare) && !open_threads.empty()) {
@@ -504,8 +484,8 @@ std::vector<MessageRow> GenerateMessages(size_t count, uint64_t seed) {
       while (rng.Chance(0.7) && replies < 500) ++replies;
       row.is_thread_parent = true;
       row.reply_count = replies;
-      row.thread_ts = row.timestamp;
-      open_threads.push_back({row.timestamp, channel, replies});
+      row.thread_ts = row.message_id;
+      open_threads.push_back({row.message_id, channel, replies});
     }
     row.channel_id = channels[channel];
 
@@ -513,6 +493,7 @@ std::vector<MessageRow> GenerateMessages(size_t count, uint64_t seed) {
     if (subtype < 0.012 && !row.is_thread_reply && !row.is_thread_parent) {
       row.subtype = "bot_message";
       row.user_name = rng.Chance(0.5) ? "deploy-bot" : "jira";
+      row.bot_id = *row.user_name == "jira" ? "B0JIRA0001" : "B0DEPLOY01";
       if (*row.user_name == "jira") {
         const std::string key = text_maker.JiraKey();
         row.text = fmt::format("{} moved to *In Review* by {}", key,
@@ -552,35 +533,10 @@ uint64_t ValueBytes(const std::vector<MessageRow>& rows) {
   for (const MessageRow& r : rows) {
     total += r.message_id.size() + opt(r.user_id) + r.text.size() + r.timestamp.size() +
              opt(r.thread_ts) + 1 + 1 + 8 + opt(r.user_name) + opt(r.user_real_name) +
-             r.channel_id.size() + opt(r.subtype) + opt(r.edited_ts);
+             r.channel_id.size() + opt(r.subtype) + opt(r.bot_id) + opt(r.edited_ts);
     for (const std::string& key : r.jira_tickets) total += key.size();
   }
   return total;
-}
-
-void AppendMessage(parquet::FileWriter& writer, const MessageRow& row) {
-  auto optional = [&](const std::optional<std::string>& v) {
-    if (v) {
-      writer.AppendString(*v);
-    } else {
-      writer.AppendNull();
-    }
-  };
-  writer.AppendString(row.message_id);
-  optional(row.user_id);
-  writer.AppendString(row.text);
-  writer.AppendString(row.timestamp);
-  optional(row.thread_ts);
-  writer.AppendBool(row.is_thread_parent);
-  writer.AppendBool(row.is_thread_reply);
-  writer.AppendInt64(row.reply_count);
-  optional(row.user_name);
-  optional(row.user_real_name);
-  writer.AppendStringList(row.jira_tickets);
-  writer.AppendString(row.channel_id);
-  optional(row.subtype);
-  optional(row.edited_ts);
-  writer.EndRow();
 }
 
 namespace {
@@ -656,6 +612,7 @@ Status WriteNdjson(const std::vector<MessageRow>& rows, const std::filesystem::p
     line += "],\"channel_id\":";
     AppendJsonString(r.channel_id, line);
     AppendJsonField("subtype", r.subtype, line);
+    AppendJsonField("bot_id", r.bot_id, line);
     AppendJsonField("edited_ts", r.edited_ts, line);
     line += "}\n";
     if (std::fwrite(line.data(), 1, line.size(), file.get()) != line.size()) {

@@ -185,8 +185,11 @@ Result<std::string> TimeWrite(const std::vector<MessageRow>& rows, uint64_t valu
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) return Status::IOError(fmt::format("{}: cannot create", path.string()));
   UnsyncedFileOutputStream sink(file);
-  parquet::FileWriter writer(sink, MessageSchema(), options);
-  for (const MessageRow& row : rows) AppendMessage(writer, row);
+  parquet::FileWriter writer(sink, cache::MessageSchema(), options);
+  for (const MessageRow& row : rows) {
+    cache::AppendMessage(writer, row);
+    writer.EndRow();
+  }
   SLACK_INTEL_RETURN_IF_ERROR(writer.Finish());
   SLACK_INTEL_RETURN_IF_ERROR(sink.Close().WithContext(path.string()));
   watch.Stop();

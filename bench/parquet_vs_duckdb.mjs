@@ -88,7 +88,7 @@ const COLUMNS = `{message_id: 'VARCHAR', user_id: 'VARCHAR', text: 'VARCHAR',
   timestamp: 'VARCHAR', thread_ts: 'VARCHAR', is_thread_parent: 'BOOLEAN',
   is_thread_reply: 'BOOLEAN', reply_count: 'BIGINT', user_name: 'VARCHAR',
   user_real_name: 'VARCHAR', jira_tickets: 'VARCHAR[]', channel_id: 'VARCHAR',
-  subtype: 'VARCHAR', edited_ts: 'VARCHAR'}`;
+  subtype: 'VARCHAR', bot_id: 'VARCHAR', edited_ts: 'VARCHAR'}`;
 
 // The value bytes of a table by parquet_bench's definition, so both sides measure MB alike.
 const VALUE_BYTES_SQL = (table) => `SELECT (
@@ -99,7 +99,7 @@ const VALUE_BYTES_SQL = (table) => `SELECT (
   coalesce(sum(strlen(user_real_name)), 0) +
   coalesce(sum(list_sum(list_transform(jira_tickets, x -> strlen(x)))), 0) +
   coalesce(sum(strlen(channel_id)), 0) + coalesce(sum(strlen(subtype)), 0) +
-  coalesce(sum(strlen(edited_ts)), 0))::BIGINT FROM ${table}`;
+  coalesce(sum(strlen(bot_id)), 0) + coalesce(sum(strlen(edited_ts)), 0))::BIGINT FROM ${table}`;
 
 async function scalar(connection, query) {
   const reader = await connection.runAndReadAll(query);

@@ -4,8 +4,7 @@
 // every PUT (SigV4 payload hash, Content-MD5). bench/sync_vs_peers.py runs it beside sync and
 // its peers; the full-upload figures are compared with this one.
 //
-// Keys are mapped as sync maps them (docs/sync.md): DIR/raw/<X> -> <prefix><X>, any other
-// file DIR/<name> -> <prefix><name>; hidden files and folders, *.tmp and symlinks are skipped.
+// The files and their keys are the ones sync takes (its own walk of the cache, docs/sync.md).
 // Files from --multipart-threshold on go up as multipart uploads through s3::UploadFile, parts
 // one after another (on one helper connection while the owning thread waits), with sync's
 // default threshold and part size.
@@ -33,6 +32,8 @@
 #include "s3/client.h"
 #include "s3/client_config.h"
 #include "s3/transfer.h"
+#include "sync/local_files.h"
+#include "sync/sync_runner.h"
 #include "util/result.h"
 #include "util/status.h"
 
@@ -58,44 +59,13 @@ struct FileToPut {
   uint64_t size_bytes = 0;
 };
 
-bool IsHidden(const fs::path& relative) {
-  for (const fs::path& part : relative) {
-    const std::string name = part.string();
-    if (!name.empty() && name[0] == '.') return true;
-  }
-  return false;
-}
-
-// Every regular file under `dir` with the key sync would give it, sorted by key bytes.
+// Every file sync would upload from `dir`, with its key (sync::ListCacheFiles: the same walk).
 Result<std::vector<FileToPut>> ListFiles(const fs::path& dir) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<sync::LocalFile> local, sync::ListCacheFiles(dir));
   std::vector<FileToPut> files;
-  std::error_code error;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::none, error);
-  if (error) return Status::IOError(fmt::format("{}: {}", dir.string(), error.message()));
-  for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
-    if (error) return Status::IOError(fmt::format("{}: {}", dir.string(), error.message()));
-    const fs::directory_entry& entry = *it;
-    if (entry.is_symlink() || !entry.is_regular_file()) continue;
-    const fs::path relative = entry.path().lexically_relative(dir);
-    const std::string name = relative.filename().string();
-    if (IsHidden(relative) || name.ends_with(".tmp")) continue;
-    std::string key = relative.generic_string();
-    if (key.starts_with("raw/")) {
-      key = key.substr(4);
-    } else if (relative.has_parent_path()) {
-      continue;  // sync only maps raw/<X> and top-level files
-    }
-    files.push_back({std::move(key), entry.path(), entry.file_size()});
-  }
-  std::sort(files.begin(), files.end(),
-            [](const FileToPut& a, const FileToPut& b) { return a.key < b.key; });
+  for (sync::LocalFile& file : local)
+    files.push_back({std::move(file.key), dir / file.relative(), file.stamp.size_bytes});
   return files;
-}
-
-std::string NormalizePrefix(std::string prefix) {
-  prefix.erase(0, prefix.find_first_not_of('/'));
-  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
-  return prefix;
 }
 
 int Run(const Options& options) {
@@ -112,7 +82,7 @@ int Run(const Options& options) {
     std::fprintf(stderr, "raw_put_loop: %s\n", client_options.status().ToString().c_str());
     return 1;
   }
-  const std::string prefix = NormalizePrefix(options.prefix);
+  const std::string prefix = sync::NormalizePrefix(options.prefix);
   s3::UploadOptions upload;
   upload.multipart_threshold_bytes = options.multipart_threshold_bytes;
   upload.part_size_bytes = options.part_size_bytes;
@@ -140,8 +110,8 @@ int Run(const Options& options) {
   };
   {
     std::vector<std::jthread> workers;
-    const int threads = std::clamp<int>(options.concurrency, 1,
-                                        std::max<int>(1, static_cast<int>(files->size())));
+    const int threads =
+        std::clamp<int>(options.concurrency, 1, std::max<int>(1, static_cast<int>(files->size())));
     for (int i = 0; i < threads; ++i) workers.emplace_back(worker);
   }
   const double seconds =

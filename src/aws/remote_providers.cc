@@ -7,7 +7,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "aws/profile_providers.h"
 #include "aws/sigv4.h"
 #include "util/http/retry.h"

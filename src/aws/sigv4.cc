@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <ctime>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
+#include "aws/hmac.h"
 
 namespace slack_intel::aws {
 namespace {

@@ -107,27 +107,29 @@ parquet::Schema JiraSchema() {
           {"mention_count", ColumnType::kInt64}, {"channels", ColumnType::kStringList}};
 }
 
+void AppendMessage(parquet::FileWriter& w, const MessageRow& r) {
+  AppendText(w, r.message_id);
+  AppendOptional(w, r.user_id);
+  AppendText(w, r.text);
+  AppendText(w, r.timestamp);
+  AppendOptional(w, r.thread_ts);
+  w.AppendBool(r.is_thread_parent);
+  w.AppendBool(r.is_thread_reply);
+  w.AppendInt64(r.reply_count);
+  AppendOptional(w, r.user_name);
+  AppendOptional(w, r.user_real_name);
+  AppendList(w, r.jira_tickets);
+  AppendText(w, r.channel_id);
+  AppendOptional(w, r.subtype);
+  AppendOptional(w, r.bot_id);
+  AppendOptional(w, r.edited_ts);
+}
+
 Result<std::string> EncodeMessages(std::vector<MessageRow> rows) {
   std::sort(rows.begin(), rows.end(), [](const MessageRow& a, const MessageRow& b) {
     return TsLess(a.message_id, b.message_id);
   });
-  return Encode(MessageSchema(), rows, [](parquet::FileWriter& w, const MessageRow& r) {
-    AppendText(w, r.message_id);
-    AppendOptional(w, r.user_id);
-    AppendText(w, r.text);
-    AppendText(w, r.timestamp);
-    AppendOptional(w, r.thread_ts);
-    w.AppendBool(r.is_thread_parent);
-    w.AppendBool(r.is_thread_reply);
-    w.AppendInt64(r.reply_count);
-    AppendOptional(w, r.user_name);
-    AppendOptional(w, r.user_real_name);
-    AppendList(w, r.jira_tickets);
-    AppendText(w, r.channel_id);
-    AppendOptional(w, r.subtype);
-    AppendOptional(w, r.bot_id);
-    AppendOptional(w, r.edited_ts);
-  });
+  return Encode(MessageSchema(), rows, AppendMessage);
 }
 
 Result<std::string> EncodeUsers(std::vector<UserRow> rows) {

@@ -8,6 +8,10 @@
 #include "parquet/schema.h"
 #include "util/result.h"
 
+namespace slack_intel::parquet {
+class FileWriter;
+}
+
 namespace slack_intel::cache {
 
 // One row of raw/messages/dt=*/channel=*/data.parquet (docs/schema.md). The first eleven
@@ -59,6 +63,10 @@ parquet::Schema JiraSchema();
 Result<std::string> EncodeMessages(std::vector<MessageRow> rows);
 Result<std::string> EncodeUsers(std::vector<UserRow> rows);
 Result<std::string> EncodeJira(std::vector<JiraRow> rows);
+
+// Appends the row's values, one per column of MessageSchema(), to `writer` (the caller ends
+// the row): how every messages file is written, the benchmark's included.
+void AppendMessage(parquet::FileWriter& writer, const MessageRow& row);
 
 // The rows of a messages file we wrote. Errors: kCorruption, kInvalidArgument (another schema).
 Result<std::vector<MessageRow>> DecodeMessages(std::string bytes);

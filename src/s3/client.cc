@@ -9,7 +9,7 @@
 #include <pugixml.hpp>
 #include <set>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "aws/sigv4.h"
 #include "s3/error.h"
 #include "s3/replies.h"
@@ -116,7 +116,7 @@ std::string MultipartETag(const std::vector<CompletedPart>& parts) {
       digests += static_cast<char>(hi << 4 | lo);
     }
   }
-  return fmt::format("{}-{}", aws::HexEncode(aws::Md5(digests)), parts.size());
+  return fmt::format("{}-{}", HexEncode(Md5(digests)), parts.size());
 }
 
 std::string S3Url(const std::string& bucket, const std::string& key) {
@@ -280,12 +280,12 @@ Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::str
 
 Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
                                     const http::FileRange& body, const PutOptions& options) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
-                               aws::DigestFileRange(body.path.string(), body.offset, body.length));
+  SLACK_INTEL_ASSIGN_OR_RETURN(FileDigests digests,
+                               DigestFileRange(body.path.string(), body.offset, body.length));
   Call call("PUT", bucket, key);
   call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
-  const std::string md5_base64 = aws::Base64Encode(digests.md5);
+  const std::string md5_base64 = Base64Encode(digests.md5);
   if (options.md5_metadata)
     call.headers.push_back({std::string("x-amz-meta-") + kMd5MetadataName, md5_base64});
   call.headers.push_back({"content-md5", md5_base64});
@@ -293,7 +293,7 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
   call.body_file = body;
   call.payload_sha256 = digests.sha256_hex;
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  return PutResult{Unquote(response.header("etag").value_or("")), aws::HexEncode(digests.md5)};
+  return PutResult{Unquote(response.header("etag").value_or("")), HexEncode(digests.md5)};
 }
 
 Result<PutResult> Client::PutObject(const std::string& bucket, const std::string& key,
@@ -301,14 +301,14 @@ Result<PutResult> Client::PutObject(const std::string& bucket, const std::string
   Call call("PUT", bucket, key);
   call.action = "s3:PutObject";
   AddPutHeaders(options, call.headers);
-  const std::string md5 = aws::Md5(body);
+  const std::string md5 = Md5(body);
   if (options.md5_metadata)
-    call.headers.push_back({std::string("x-amz-meta-") + kMd5MetadataName, aws::Base64Encode(md5)});
-  call.headers.push_back({"content-md5", aws::Base64Encode(md5)});
+    call.headers.push_back({std::string("x-amz-meta-") + kMd5MetadataName, Base64Encode(md5)});
+  call.headers.push_back({"content-md5", Base64Encode(md5)});
   call.body = body;
-  call.payload_sha256 = aws::HexEncode(aws::Sha256(body));
+  call.payload_sha256 = HexEncode(Sha256(body));
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
-  return PutResult{Unquote(response.header("etag").value_or("")), aws::HexEncode(md5)};
+  return PutResult{Unquote(response.header("etag").value_or("")), HexEncode(md5)};
 }
 
 Result<ObjectHead> Client::HeadObject(const std::string& bucket, const std::string& key) {
@@ -332,7 +332,7 @@ Result<ObjectHead> Client::GetObject(const std::string& bucket, const std::strin
 std::string ObjectHead::ContentMd5Hex() const {
   for (const auto& [name, value] : metadata) {
     if (name != kMd5MetadataName) continue;
-    if (auto raw = aws::Base64Decode(value); raw && raw->size() == 16) return aws::HexEncode(*raw);
+    if (auto raw = Base64Decode(value); raw && raw->size() == 16) return HexEncode(*raw);
   }
   if (sse == "aws:kms" || sse == "aws:kms:dsse" || etag.size() != 32) return "";
   for (char c : etag)
@@ -355,12 +355,12 @@ Result<std::string> Client::CreateMultipartUpload(const std::string& bucket, con
 Result<std::string> Client::UploadPart(const std::string& bucket, const std::string& key,
                                        const std::string& upload_id, int part_number,
                                        const http::FileRange& body) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(aws::FileDigests digests,
-                               aws::DigestFileRange(body.path.string(), body.offset, body.length));
+  SLACK_INTEL_ASSIGN_OR_RETURN(FileDigests digests,
+                               DigestFileRange(body.path.string(), body.offset, body.length));
   Call call("PUT", bucket, key);
   call.action = "s3:PutObject";
   call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
-  call.headers.push_back({"content-md5", aws::Base64Encode(digests.md5)});
+  call.headers.push_back({"content-md5", Base64Encode(digests.md5)});
   call.headers.push_back({"content-length", std::to_string(body.length)});
   call.body_file = body;
   call.payload_sha256 = digests.sha256_hex;
@@ -386,7 +386,7 @@ Result<PutResult> Client::CompleteMultipartUpload(const std::string& bucket, con
   xml += "</CompleteMultipartUpload>";
   call.headers.push_back({"content-type", "application/xml"});
   call.body = xml;
-  call.payload_sha256 = aws::HexEncode(aws::Sha256(xml));
+  call.payload_sha256 = HexEncode(Sha256(xml));
   // "CompleteMultipartUpload" in the S3 API reference: the reply can be 200 with an error body.
   call.error_may_come_with_200 = true;
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
@@ -453,8 +453,8 @@ Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& buck
   request.save(writer, "", pugi::format_raw | pugi::format_no_declaration);
   call.body = writer.out;
   call.headers.push_back({"content-type", "application/xml"});
-  call.headers.push_back({"content-md5", aws::Base64Encode(aws::Md5(call.body))});  // required
-  call.payload_sha256 = aws::HexEncode(aws::Sha256(call.body));
+  call.headers.push_back({"content-md5", Base64Encode(Md5(call.body))});  // required
+  call.payload_sha256 = HexEncode(Sha256(call.body));
   SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
   auto failures = ParseDeleteObjects(response.body);
   if (!failures.ok()) return failures.status().WithContext(call.what());

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 
 namespace slack_intel::s3 {
 
@@ -33,9 +33,9 @@ Result<PutResult> UploadFile(Client& client, const ClientOptions& options,
   PutOptions put = upload.put;
   std::string md5_hex;
   if (put.md5_metadata) {  // the ETag of a multipart upload is no content MD5: store one
-    SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, aws::Md5FileRange(file.string(), 0, size));
-    md5_hex = aws::HexEncode(md5);
-    put.metadata.push_back({kMd5MetadataName, aws::Base64Encode(md5)});
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, Md5FileRange(file.string(), 0, size));
+    md5_hex = HexEncode(md5);
+    put.metadata.push_back({kMd5MetadataName, Base64Encode(md5)});
   }
   SLACK_INTEL_ASSIGN_OR_RETURN(std::string upload_id,
                                client.CreateMultipartUpload(bucket, key, put));

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "sync/escaped_fields.h"
 
 namespace slack_intel::sync {
@@ -49,7 +49,7 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
                                     const std::string& endpoint, const std::string& bucket,
                                     const std::string& prefix, const std::string& suffix) {
   const std::string id =
-      aws::HexEncode(aws::Sha256(fmt::format("{}\n{}\n{}", endpoint, bucket, prefix)))
+      HexEncode(Sha256(fmt::format("{}\n{}\n{}", endpoint, bucket, prefix)))
           .substr(0, 16);
   return cache_path / ".slack-intel" / "sync" / fmt::format("{}-{}.{}", bucket, id, suffix);
 }

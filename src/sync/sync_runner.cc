@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "sync/local_files.h"
 #include "sync/local_walker.h"
 #include "sync/manifest.h"
@@ -244,11 +244,11 @@ void SyncRun::ConsiderEarly(const LocalFile& file) {
   if (file.key.ends_with(".parquet") && !HasParquetFooter(path, size)) return;
   auto early = std::make_shared<EarlyLook>();
   if (recorded) {
-    auto md5 = aws::Md5FileRange(path, 0, size);
+    auto md5 = Md5FileRange(path, 0, size);
     if (!md5.ok()) return;
     ++hashed_files_;
     hashed_bytes_ += size;
-    early->md5_hex = aws::HexEncode(*md5);
+    early->md5_hex = HexEncode(*md5);
     // Touched only: not uploaded, but the merge need not read it again.
     early->uploading = early->md5_hex != recorded->md5_hex;
   }
@@ -481,8 +481,8 @@ Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) 
   }
   const std::string path = LocalPath(file.relative()).string();
   if (digest.md5_hex.empty()) {
-    SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, aws::Md5FileRange(path, 0, size));
-    digest.md5_hex = aws::HexEncode(md5);
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, Md5FileRange(path, 0, size));
+    digest.md5_hex = HexEncode(md5);
     ++hashed_files_;
     hashed_bytes_ += size;
   }
@@ -491,8 +491,8 @@ Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) 
     std::vector<s3::CompletedPart> parts;
     for (uint64_t offset = 0; offset < size; offset += part_size) {
       SLACK_INTEL_ASSIGN_OR_RETURN(
-          std::string md5, aws::Md5FileRange(path, offset, std::min(part_size, size - offset)));
-      parts.push_back({static_cast<int>(parts.size() + 1), aws::HexEncode(md5)});
+          std::string md5, Md5FileRange(path, offset, std::min(part_size, size - offset)));
+      parts.push_back({static_cast<int>(parts.size() + 1), HexEncode(md5)});
     }
     digest.multipart_etag = s3::MultipartETag(parts);
   }
@@ -596,9 +596,9 @@ void SyncRun::Download(s3::Client& client, Item& item) {
   }
   auto head = client.GetObject(s_.bucket, s_.prefix + object.key, temp, object.size_bytes);
   if (!head.ok()) return fail(head.status().message());
-  auto md5 = aws::Md5FileRange(temp.string(), 0, std::filesystem::file_size(temp, error));
+  auto md5 = Md5FileRange(temp.string(), 0, std::filesystem::file_size(temp, error));
   if (!md5.ok()) return fail(md5.status().message());
-  const std::string md5_hex = aws::HexEncode(*md5);
+  const std::string md5_hex = HexEncode(*md5);
   if (const std::string expected = head->ContentMd5Hex();
       !expected.empty() && expected != md5_hex) {
     return fail(

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 
 namespace slack_intel::aws {
 namespace {

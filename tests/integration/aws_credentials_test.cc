@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "aws/default_chain.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -208,7 +208,7 @@ TEST_F(CredentialChainTest, SsoUsesTheCachedLoginAndSaysHowToRenewIt) {
             "sso_role_name = AdministratorAccess\nregion = us-east-1\n"
             "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = "
             "us-east-1\n");
-  const std::string cache = ".aws/sso/cache/" + aws::HexEncode(aws::Sha1("corp")) + ".json";
+  const std::string cache = ".aws/sso/cache/" + HexEncode(Sha1("corp")) + ".json";
   WriteFile(cache, R"({"accessToken": "sso-access-token", "expiresAt": "2099-01-01T00:00:00Z"})");
   auto c = Resolve("AdministratorAccess-276780518338");
   ASSERT_TRUE(c.ok()) << c.status().message();

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "support/files.h"
 #include "support/server_process.h"
 #include "support/subprocess.h"
@@ -70,7 +70,7 @@ std::string StoppedServerUrl() {
 nlohmann::json Echoed(const Response& response) { return nlohmann::json::parse(response.body); }
 
 std::string EchoedBody(const Response& response) {
-  return aws::Base64Decode(Echoed(response)["body_base64"].get<std::string>()).value_or("?");
+  return Base64Decode(Echoed(response)["body_base64"].get<std::string>()).value_or("?");
 }
 
 class HttpTls : public ::testing::Test {

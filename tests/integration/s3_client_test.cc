@@ -8,7 +8,7 @@
 #include <fstream>
 #include <random>
 
-#include "aws/crypto.h"
+#include "util/digest.h"
 #include "s3/client.h"
 #include "support/fake_clock.h"
 #include "support/faulty_http_client.h"
@@ -57,7 +57,7 @@ TEST_F(S3ClientTest, PutThenGetReturnsTheBytesAndTheMd5ETag) {
   const std::string file = WriteTempFile("upload.bin", body);
   auto put = client.PutObject(bucket_, "users.parquet", http::FileRange{file, 0, body.size()}, {});
   ASSERT_TRUE(put.ok()) << put.status().message();
-  EXPECT_EQ(put->etag, aws::HexEncode(aws::Md5(body)));
+  EXPECT_EQ(put->etag, HexEncode(Md5(body)));
   const auto out = dir_.path() / "download.bin";
   ASSERT_TRUE(client.GetObject(bucket_, "users.parquet", out).ok());
   EXPECT_EQ(ReadFileBytes(out), body);
@@ -175,8 +175,8 @@ TEST_F(S3ClientTest, MultipartUploadAssemblesPartsAndReportsAPartCountETag) {
                                              {{1, *part1}, {2, *part2}});
   ASSERT_TRUE(done.ok()) << done.status().message();
   // The multipart ETag is md5(md5(part1) + md5(part2)) + "-2", not the content MD5.
-  const std::string expected = aws::HexEncode(aws::Md5(aws::Md5(bytes.substr(0, part_size)) +
-                                                       aws::Md5(bytes.substr(part_size)))) +
+  const std::string expected = HexEncode(Md5(Md5(bytes.substr(0, part_size)) +
+                                                       Md5(bytes.substr(part_size)))) +
                                "-2";
   EXPECT_EQ(done->etag, expected);
   const auto out = dir_.path() / "big.out";
@@ -333,7 +333,7 @@ TEST_F(S3TransferTest, LargeFilesGoUpInParallelPartsSmallOnesInOnePut) {
   const std::string small = WriteTempFile("small.bin", "small file");
   auto single = s3::UploadFile(client, Options(), bucket_, "users.parquet", small, upload);
   ASSERT_TRUE(single.ok());
-  EXPECT_EQ(single->etag, aws::HexEncode(aws::Md5("small file")));
+  EXPECT_EQ(single->etag, HexEncode(Md5("small file")));
 }
 
 TEST_F(S3TransferTest, AFailedPartAbortsTheUploadAndLeavesNothingBehind) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <openssl/types.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -12,6 +11,10 @@
 
 #include "util/result.h"
 
+// OpenSSL's SSL_CTX and SSL (openssl/types.h), kept out of this header.
+struct ssl_ctx_st;
+struct ssl_st;
+
 namespace slack_intel::http {
 
 // What a TLS connection trusts: the system's CA store or a bundle, and whether to check at all.
@@ -21,12 +24,12 @@ class TlsContext {
   // Errors: kInvalidArgument when the CA certificates cannot be loaded.
   static Result<std::shared_ptr<TlsContext>> Get(const std::string& ca_bundle, bool verify);
   ~TlsContext();
-  SSL_CTX* ctx() const { return ctx_; }
+  ssl_ctx_st* ctx() const { return ctx_; }
   bool verify() const { return verify_; }
 
  private:
-  TlsContext(SSL_CTX* ctx, bool verify) : ctx_(ctx), verify_(verify) {}
-  SSL_CTX* ctx_;
+  TlsContext(ssl_ctx_st* ctx, bool verify) : ctx_(ctx), verify_(verify) {}
+  ssl_ctx_st* ctx_;
   bool verify_;
 };
 
@@ -86,7 +89,7 @@ class Connection {
   Status Stalled(std::string_view doing) const;
 
   int fd_;
-  SSL* ssl_ = nullptr;
+  ssl_st* ssl_ = nullptr;
   std::chrono::milliseconds stall_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point window_start_{};

@@ -1,15 +1,14 @@
-#include "aws/crypto.h"
+#include "util/digest.h"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cctype>
 #include <cstdio>
 #include <memory>
 #include <vector>
 
-namespace slack_intel::aws {
+namespace slack_intel {
 namespace {
 
 std::string Digest(const EVP_MD* md, std::string_view data) {
@@ -68,14 +67,6 @@ std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
 std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-  return std::string(reinterpret_cast<char*>(out), length);
-}
-
 namespace {
 
 // Streams a file range through MD5 and, when `with_sha256`, SHA-256 in one pass.
@@ -122,4 +113,4 @@ Result<std::string> Md5FileRange(const std::string& path, uint64_t offset, uint6
   return std::move(digests.md5);
 }
 
-}  // namespace slack_intel::aws
+}  // namespace slack_intel
