@@ -32,6 +32,7 @@
 #include "s3/client.h"
 #include "s3/client_config.h"
 #include "s3/transfer.h"
+#include "store/open_store.h"
 #include "sync/local_files.h"
 #include "sync/sync_runner.h"
 #include "util/result.h"
@@ -64,7 +65,8 @@ Result<std::vector<FileToPut>> ListFiles(const fs::path& dir) {
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<sync::LocalFile> local, sync::ListCacheFiles(dir));
   std::vector<FileToPut> files;
   for (sync::LocalFile& file : local)
-    files.push_back({std::move(file.key), dir / file.relative(), file.stamp.size_bytes});
+    files.push_back(
+        {std::move(file.key), dir / sync::CacheRelativePath(file), file.stamp.size_bytes});
   return files;
 }
 
@@ -82,7 +84,7 @@ int Run(const Options& options) {
     std::fprintf(stderr, "raw_put_loop: %s\n", client_options.status().ToString().c_str());
     return 1;
   }
-  const std::string prefix = sync::NormalizePrefix(options.prefix);
+  const std::string prefix = store::NormalizePrefix(options.prefix);
   s3::UploadOptions upload;
   upload.multipart_threshold_bytes = options.multipart_threshold_bytes;
   upload.part_size_bytes = options.part_size_bytes;

@@ -17,6 +17,7 @@
 #include "cli/progress_line.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
+#include "store/open_store.h"
 #include "sync/local_files.h"
 #include "sync/sync_runner.h"
 #include "util/heap_tuning.h"
@@ -120,7 +121,7 @@ Status RunSync(const SyncOptions& options) {
   sync::SyncSettings settings;
   settings.cache_path = options.cache_path;
   settings.bucket = options.bucket;
-  settings.prefix = sync::NormalizePrefix(options.prefix);
+  settings.prefix = store::NormalizePrefix(options.prefix);
   settings.direction = options.pull ? sync::Direction::kPull : sync::Direction::kPush;
   settings.compare = options.compare == "mtime"  ? sync::CompareMode::kMtime
                      : options.compare == "size" ? sync::CompareMode::kSize

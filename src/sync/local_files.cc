@@ -10,33 +10,11 @@
 #include <cstring>
 #include <system_error>
 
-#include "sync/local_walker.h"
-
 namespace slack_intel::sync {
-bool SkippedName(std::string_view name) {
-  return name.starts_with(".") || name.ends_with(".tmp");  // also "." and ".."
-}
-
-FileStamp FileStampOf(const struct stat& st) {
-  return {static_cast<uint64_t>(st.st_size),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-          static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec,
-          static_cast<uint64_t>(st.st_ino)};
-}
-
-Result<FileStamp> StatFile(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    const int error = errno;
-    const std::string message =
-        fmt::format("cannot stat {}: {}", path.string(), std::strerror(error));
-    return error == ENOENT ? Status::NotFound(message) : Status::IOError(message);
-  }
-  return FileStampOf(st);
-}
-
 Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache_path) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<LocalWalker> walker, LocalWalker::Open(cache_path));
+  SLACK_INTEL_RETURN_IF_ERROR(CheckCacheFolder(cache_path));
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<store::LocalWalker> walker,
+                               store::LocalWalker::Open(cache_path, kRawFolder));
   std::vector<LocalFile> files;
   while (true) {
     SLACK_INTEL_ASSIGN_OR_RETURN(std::optional<LocalFile> file, walker->Next());
@@ -69,7 +47,7 @@ Result<std::string> CacheRelativePathForKey(std::string_view key) {
     start = slash + 1;
   }
   const bool nested = key.find('/') != std::string_view::npos;
-  return nested ? "raw/" + std::string(key) : std::string(key);
+  return nested ? std::string(kRawFolder) + "/" + std::string(key) : std::string(key);
 }
 
 bool HasParquetFooter(const std::filesystem::path& path, uint64_t size_bytes) {

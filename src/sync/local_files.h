@@ -6,31 +6,25 @@
 #include <string_view>
 #include <vector>
 
+#include "store/file_stamp.h"
+#include "store/local_walker.h"
 #include "util/result.h"
-
-struct stat;
 
 namespace slack_intel::sync {
 
-// What identifies one version of a file on disk without reading it (git's index uses the same):
-// any write changes the mtime or, even when the mtime is set back, the ctime.
-struct FileStamp {
-  uint64_t size_bytes = 0;
-  int64_t mtime_ns = 0;
-  int64_t ctime_ns = 0;
-  uint64_t inode = 0;
-  bool operator==(const FileStamp&) const = default;
-};
+using store::FileStamp;
+using store::FileStampOf;
+using store::LocalFile;
+using store::SkippedName;
+using store::StatFile;
 
-// A cache file that sync may upload.
-struct LocalFile {
-  std::string key;      // object key relative to the prefix, e.g. "messages/dt=.../data.parquet"
-  bool in_raw = false;  // under cache/raw/ (a flag, not a path: millions of paths add up)
-  FileStamp stamp;
+// The cache's folder whose files map to the bucket's root: raw/<X> <-> <X>.
+inline constexpr char kRawFolder[] = "raw";
 
-  // The path relative to the cache folder, e.g. "raw/messages/dt=.../data.parquet".
-  std::string relative() const { return in_raw ? "raw/" + key : key; }
-};
+// The path of a walked cache file relative to the cache folder, e.g. "raw/messages/...".
+inline std::string CacheRelativePath(const LocalFile& file) {
+  return file.in_keyed_folder ? std::string(kRawFolder) + "/" + file.key : file.key;
+}
 
 // The files under `cache_path` that belong in the bucket, sorted by key bytes (S3's order),
 // mapped as the user guide shows: cache/raw/<X> -> <X>, any other file <name> -> <name>.
@@ -44,15 +38,6 @@ Result<std::vector<LocalFile>> ListCacheFiles(const std::filesystem::path& cache
 // state, or that no cache file has: absolute, with backslashes, NUL or control bytes, "", "."
 // or ".." segments, names over 255 bytes, hidden or temporary names.
 Result<std::string> CacheRelativePathForKey(std::string_view key);
-
-// Names sync never takes on either side: hidden (".slack-intel", ".x.tmp") and temporary
-// ("*.tmp") files and folders.
-bool SkippedName(std::string_view name);
-
-FileStamp FileStampOf(const struct stat& st);
-
-// The file's stamp (lstat). Errors: kIOError, kNotFound.
-Result<FileStamp> StatFile(const std::filesystem::path& path);
 
 // Whether a .parquet file ends with a plausible footer ("PAR1" at both ends and a footer
 // length that fits), so a truncated or half-written file is never uploaded.

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "util/digest.h"
-#include "sync/escaped_fields.h"
+#include "util/escaped_fields.h"
 
 namespace slack_intel::sync {
 namespace {
@@ -49,8 +49,7 @@ std::filesystem::path SyncStatePath(const std::filesystem::path& cache_path,
                                     const std::string& endpoint, const std::string& bucket,
                                     const std::string& prefix, const std::string& suffix) {
   const std::string id =
-      HexEncode(Sha256(fmt::format("{}\n{}\n{}", endpoint, bucket, prefix)))
-          .substr(0, 16);
+      HexEncode(Sha256(fmt::format("{}\n{}\n{}", endpoint, bucket, prefix))).substr(0, 16);
   return cache_path / ".slack-intel" / "sync" / fmt::format("{}-{}.{}", bucket, id, suffix);
 }
 

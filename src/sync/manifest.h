@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "sync/local_files.h"
-#include "sync/sorted_records.h"
 #include "util/atomic_file.h"
 #include "util/result.h"
+#include "util/sorted_records.h"
 
 namespace slack_intel::sync {
 

@@ -19,14 +19,14 @@
 #include <thread>
 #include <vector>
 
-#include "util/digest.h"
+#include "store/local_walker.h"
+#include "store/s3_listing.h"
 #include "sync/local_files.h"
-#include "sync/local_walker.h"
 #include "sync/manifest.h"
 #include "sync/multipart_journal.h"
-#include "sync/remote_listing.h"
 #include "sync/walk_ahead.h"
 #include "util/atomic_file.h"
+#include "util/digest.h"
 #include "util/parallel_for.h"
 #include "util/thread_name.h"
 #include "util/time_format.h"
@@ -193,7 +193,7 @@ class SyncRun {
   std::vector<std::thread> early_uploaders_;
   // The merge: both sides stream in key order, with the manifest beside them.
   std::unique_ptr<WalkAhead> walk_;  // after what its callback uses: stopped first
-  std::unique_ptr<RemoteListing> listing_;
+  std::unique_ptr<store::S3Listing> listing_;
   std::unique_ptr<ManifestReader> recorded_;
   std::optional<ManifestWriter> manifest_;  // not in a dry run
   std::optional<LocalFile> local_head_;
@@ -240,7 +240,7 @@ void SyncRun::ConsiderEarly(const LocalFile& file) {
   if (recorded && (recorded->stamp == file.stamp || recorded->md5_hex.empty())) return;
   const uint64_t size = file.stamp.size_bytes;
   if (size >= s_.upload.multipart_threshold_bytes) return;  // multipart ETags: the merge's
-  const std::string path = LocalPath(file.relative()).string();
+  const std::string path = LocalPath(CacheRelativePath(file)).string();
   if (file.key.ends_with(".parquet") && !HasParquetFooter(path, size)) return;
   auto early = std::make_shared<EarlyLook>();
   if (recorded) {
@@ -366,9 +366,9 @@ Result<bool> SyncRun::NextItem(Item& item) {
   if (item.local && push() && !uploading && item.local->key.ends_with(".parquet")) {
     // A version the manifest knows was complete when it was last synced.
     const bool checked_before = item.recorded && item.recorded->stamp == item.local->stamp;
-    if (!checked_before &&
-        !HasParquetFooter(LocalPath(item.local->relative()), item.local->stamp.size_bytes)) {
-      Fail({SyncEvent::Kind::kInvalidFile, false, Display(item.local->relative()), "",
+    if (!checked_before && !HasParquetFooter(LocalPath(CacheRelativePath(*item.local)),
+                                             item.local->stamp.size_bytes)) {
+      Fail({SyncEvent::Kind::kInvalidFile, false, Display(CacheRelativePath(*item.local)), "",
             item.local->stamp.size_bytes, ""});
       item.local.reset();
       if (!item.remote) item.ignored = true;
@@ -436,7 +436,7 @@ void SyncRun::Settle(s3::Client& client, Item& item) {
     return;
   }
   if (push()) {
-    Emit({SyncEvent::Kind::kUpload, true, Display(item.local->relative()), Url(item.key()),
+    Emit({SyncEvent::Kind::kUpload, true, Display(CacheRelativePath(*item.local)), Url(item.key()),
           item.local->stamp.size_bytes, ""});
   } else {
     Emit({SyncEvent::Kind::kDownload, true, Url(item.key()),
@@ -479,7 +479,7 @@ Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) 
   } else if (item.early) {  // the walk read it already
     digest.md5_hex = item.early->md5_hex;
   }
-  const std::string path = LocalPath(file.relative()).string();
+  const std::string path = LocalPath(CacheRelativePath(file)).string();
   if (digest.md5_hex.empty()) {
     SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, Md5FileRange(path, 0, size));
     digest.md5_hex = HexEncode(md5);
@@ -490,8 +490,8 @@ Result<LocalDigest> SyncRun::Digest(const Item& item, bool with_multipart_etag) 
     hashed_bytes_ += size;
     std::vector<s3::CompletedPart> parts;
     for (uint64_t offset = 0; offset < size; offset += part_size) {
-      SLACK_INTEL_ASSIGN_OR_RETURN(
-          std::string md5, Md5FileRange(path, offset, std::min(part_size, size - offset)));
+      SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5,
+                                   Md5FileRange(path, offset, std::min(part_size, size - offset)));
       parts.push_back({static_cast<int>(parts.size() + 1), HexEncode(md5)});
     }
     digest.multipart_etag = s3::MultipartETag(parts);
@@ -551,7 +551,7 @@ Status SyncRun::CheckDeletes() const {
 bool SyncRun::Upload(s3::Client& client, Item& item) {
   TransferSlot slot(transfer_slots_);
   const LocalFile& file = *item.local;
-  const std::filesystem::path path = LocalPath(file.relative());
+  const std::filesystem::path path = LocalPath(CacheRelativePath(file));
   s3::UploadOptions upload = s_.upload;
   upload.put.content_type = ContentType(file.key);
   upload.put.md5_metadata = true;
@@ -560,7 +560,7 @@ bool SyncRun::Upload(s3::Client& client, Item& item) {
   };
   auto put = s3::UploadFile(client, options_, s_.bucket, s_.prefix + file.key, path, upload);
   if (!put.ok()) {
-    Fail({SyncEvent::Kind::kUploadFailed, false, Display(file.relative()), Url(file.key),
+    Fail({SyncEvent::Kind::kUploadFailed, false, Display(CacheRelativePath(file)), Url(file.key),
           file.stamp.size_bytes, put.status().message()});
     return false;
   }
@@ -569,7 +569,7 @@ bool SyncRun::Upload(s3::Client& client, Item& item) {
     item.entry = ManifestEntry{file.stamp, put->md5_hex, "", 0, put->etag};
   }
   Transferred(file.stamp.size_bytes);
-  Emit({SyncEvent::Kind::kUpload, false, Display(file.relative()), Url(file.key),
+  Emit({SyncEvent::Kind::kUpload, false, Display(CacheRelativePath(file)), Url(file.key),
         file.stamp.size_bytes, ""});
   return true;
 }
@@ -644,11 +644,11 @@ void SyncRun::DeleteRemote(s3::Client& client) {
 
 void SyncRun::DeleteLocal() {
   for (const Item& item : deletes_) {
-    const std::filesystem::path path = LocalPath(item.local->relative());
+    const std::filesystem::path path = LocalPath(CacheRelativePath(*item.local));
     std::error_code error;
     std::filesystem::remove(path, error);
     if (error) {
-      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(item.local->relative()), 0,
+      Fail({SyncEvent::Kind::kDeleteFailed, false, "", Display(CacheRelativePath(*item.local)), 0,
             error.message()});
       continue;
     }
@@ -659,7 +659,7 @@ void SyncRun::DeleteLocal() {
       std::filesystem::remove(dir, error);
     }
     ++deleted_;
-    Emit({SyncEvent::Kind::kDelete, false, "", Display(item.local->relative()), 0, ""});
+    Emit({SyncEvent::Kind::kDelete, false, "", Display(CacheRelativePath(*item.local)), 0, ""});
   }
 }
 
@@ -674,19 +674,20 @@ Result<SyncSummary> SyncRun::Run() {
   }
   // The listing runs on its own connections while the cache is walked. It goes first: the
   // server's answer is what a small sync waits for longest.
-  listing_ = std::make_unique<RemoteListing>(
+  listing_ = std::make_unique<store::S3Listing>(
       options_, s_.bucket, s_.prefix,
       ManifestReader::SampleKeys(manifest_path_, s_.listing_range_keys), s_.concurrency);
   if (push() || std::filesystem::exists(s_.cache_path, error)) {
     // The folder index is the cache's, shared by every destination (the walk is the same).
-    const FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
-    SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<LocalWalker> walker,
-                                 LocalWalker::Open(s_.cache_path, index));
+    const store::FolderIndexOptions index{manifest_path_.parent_path(), !s_.dry_run};
+    SLACK_INTEL_RETURN_IF_ERROR(CheckCacheFolder(s_.cache_path));
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<store::LocalWalker> walker,
+                                 store::LocalWalker::Open(s_.cache_path, kRawFolder, index));
     // Marked before anything goes up; cleared once the manifest holds all this run uploaded.
     const bool last_run_unfinished =
         push() && !s_.dry_run && MarkManifestUnfinished(manifest_path_);
     StartEarlyUploads(last_run_unfinished);
-    LocalWalker* counts = walker.get();
+    store::LocalWalker* counts = walker.get();
     walk_ = std::make_unique<WalkAhead>(
         std::move(walker), kWalkAheadFiles, [this, counts](const LocalFile* file) {
           if (file) return ConsiderEarly(*file);
@@ -750,7 +751,7 @@ Result<SyncSummary> SyncRun::Run() {
   if (s_.dry_run && deletes_allowed.ok()) {
     for (const Item& item : deletes_) {
       Emit({SyncEvent::Kind::kDelete, true, "",
-            push() ? Url(item.key()) : Display(item.local->relative()), 0, ""});
+            push() ? Url(item.key()) : Display(CacheRelativePath(*item.local)), 0, ""});
       ++deleted_;
     }
   } else if (!s_.dry_run) {
@@ -787,12 +788,6 @@ Result<SyncSummary> SyncRun::Run() {
 }
 
 }  // namespace
-
-std::string NormalizePrefix(std::string prefix) {
-  while (prefix.starts_with("/")) prefix.erase(0, 1);
-  if (!prefix.empty() && !prefix.ends_with("/")) prefix += '/';
-  return prefix;
-}
 
 Result<SyncSummary> RunSync(const SyncSettings& settings, const s3::ClientOptions& options,
                             const std::function<void(const SyncEvent&)>& report,

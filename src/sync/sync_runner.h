@@ -18,7 +18,7 @@ namespace slack_intel::sync {
 struct SyncSettings {
   std::filesystem::path cache_path;
   std::string bucket;
-  std::string prefix;  // "" or ending in '/' (NormalizePrefix)
+  std::string prefix;  // "" or ending in '/' (store::NormalizePrefix)
   Direction direction = Direction::kPush;
   CompareMode compare = CompareMode::kContent;
   KeyFilter filter;
@@ -81,9 +81,6 @@ struct SyncEvent {
   // "upload", "download", "delete", "invalid_file", "invalid_key", "upload_failed", ...
   std::string_view KindName() const;
 };
-
-// "prod" -> "prod/", "/prod/" -> "prod/", "" -> "".
-std::string NormalizePrefix(std::string prefix);
 
 // One sync between the cache and s3://bucket/prefix (docs/sync.md): list both sides, plan,
 // settle same-size files by content (the manifest's hashes, else hashing, else the object's

@@ -14,7 +14,7 @@ constexpr size_t kBatchFiles = 64;
 
 }  // namespace
 
-WalkAhead::WalkAhead(std::unique_ptr<LocalWalker> walker, size_t ahead,
+WalkAhead::WalkAhead(std::unique_ptr<store::LocalWalker> walker, size_t ahead,
                      std::function<void(const LocalFile*)> on_file)
     : walker_(std::move(walker)),
       ahead_(std::max<size_t>(ahead, 1)),

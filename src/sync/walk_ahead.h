@@ -9,7 +9,8 @@
 #include <optional>
 #include <thread>
 
-#include "sync/local_walker.h"
+#include "store/local_walker.h"
+#include "sync/local_files.h"
 #include "util/result.h"
 
 namespace slack_intel::sync {
@@ -21,7 +22,7 @@ namespace slack_intel::sync {
 // a file long before the merge reaches it.
 class WalkAhead {
  public:
-  WalkAhead(std::unique_ptr<LocalWalker> walker, size_t ahead,
+  WalkAhead(std::unique_ptr<store::LocalWalker> walker, size_t ahead,
             std::function<void(const LocalFile*)> on_file);
   ~WalkAhead();  // stops the walk and waits for the thread
   WalkAhead(const WalkAhead&) = delete;
@@ -33,7 +34,7 @@ class WalkAhead {
  private:
   void Walk();
 
-  std::unique_ptr<LocalWalker> walker_;
+  std::unique_ptr<store::LocalWalker> walker_;
   const size_t ahead_;
   std::function<void(const LocalFile*)> on_file_;
   std::mutex mutex_;

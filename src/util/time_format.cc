@@ -44,4 +44,21 @@ Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string&
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
+Result<std::chrono::system_clock::time_point> ParseHttpDate(const std::string& text) {
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  std::tm tm{};
+  char weekday[4] = {}, month[4] = {}, zone[4] = {};
+  if (std::sscanf(text.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d %3s", weekday, &tm.tm_mday, month,
+                  &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, zone) != 8 ||
+      std::string_view(zone) != "GMT") {
+    return Status::Corruption(fmt::format("not an HTTP date: '{}'", text));
+  }
+  const size_t at = kMonths.find(month);
+  if (std::string_view(month).size() != 3 || at == std::string_view::npos || at % 3 != 0)
+    return Status::Corruption(fmt::format("not an HTTP date: '{}'", text));
+  tm.tm_mon = static_cast<int>(at / 3);
+  tm.tm_year -= 1900;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 }  // namespace slack_intel

@@ -16,4 +16,8 @@ std::string FormatUnixMicrosUtc(int64_t micros);
 // fraction, which is dropped). Errors: kCorruption.
 Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string& text);
 
+// Parses an HTTP date (RFC 9110 section 5.6.7, IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"),
+// as S3 sends Last-Modified. Errors: kCorruption.
+Result<std::chrono::system_clock::time_point> ParseHttpDate(const std::string& text);
+
 }  // namespace slack_intel

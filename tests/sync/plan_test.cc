@@ -9,13 +9,14 @@
 #include <limits>
 #include <thread>
 
+#include "store/open_store.h"
 #include "support/files.h"
 #include "support/temp_dir.h"
-#include "sync/escaped_fields.h"
 #include "sync/key_filter.h"
 #include "sync/local_files.h"
 #include "sync/manifest.h"
 #include "sync/sync_runner.h"
+#include "util/escaped_fields.h"
 
 namespace slack_intel::sync {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 LocalFile Local(const std::string& key, uint64_t size, int64_t mtime_s = 1761004800) {
   LocalFile f;
   f.key = key;
-  f.in_raw = true;
+  f.in_keyed_folder = true;
   f.stamp.size_bytes = size;
   f.stamp.mtime_ns = mtime_s * 1'000'000'000;
   return f;
@@ -80,10 +81,10 @@ TEST(ContentMatches, AnOpaqueETagMatchesOnlyWhenTheManifestSawItWithThisContent)
 }
 
 TEST(NormalizePrefix, AddsOneTrailingSlashAndDropsLeadingOnes) {
-  EXPECT_EQ(NormalizePrefix(""), "");
-  EXPECT_EQ(NormalizePrefix("prod"), "prod/");
-  EXPECT_EQ(NormalizePrefix("prod/"), "prod/");
-  EXPECT_EQ(NormalizePrefix("/daily/2025-10-21/"), "daily/2025-10-21/");
+  EXPECT_EQ(store::NormalizePrefix(""), "");
+  EXPECT_EQ(store::NormalizePrefix("prod"), "prod/");
+  EXPECT_EQ(store::NormalizePrefix("prod/"), "prod/");
+  EXPECT_EQ(store::NormalizePrefix("/daily/2025-10-21/"), "daily/2025-10-21/");
 }
 
 TEST(LocalFiles, MapsRawToTheBucketRootAndSkipsHiddenAndTemporaryFiles) {
@@ -106,7 +107,7 @@ TEST(LocalFiles, MapsRawToTheBucketRootAndSkipsHiddenAndTemporaryFiles) {
                                             "messages/dt=2025-10-21/channel=dev ops/data.parquet",
                                             "users.parquet"}));
   EXPECT_EQ(ListCacheFiles(dir.path() / "missing").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(files->front().relative(), "raw/jira/dt=2025-10-21/data.parquet");
+  EXPECT_EQ(CacheRelativePath(files->front()), "raw/jira/dt=2025-10-21/data.parquet");
   EXPECT_EQ(files->front().stamp.size_bytes, 1u);
 }
 

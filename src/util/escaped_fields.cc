@@ -1,8 +1,8 @@
-#include "sync/escaped_fields.h"
+#include "util/escaped_fields.h"
 
 #include <fmt/format.h>
 
-namespace slack_intel::sync {
+namespace slack_intel {
 
 void AppendEscaped(std::string& out, std::string_view text) {
   // Every line of a rewritten state file passes here: plain runs are appended whole.
@@ -48,4 +48,4 @@ std::optional<std::string> Unescape(std::string_view text) {
   return out;
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel

@@ -11,7 +11,7 @@
 #include "util/atomic_file.h"
 #include "util/result.h"
 
-namespace slack_intel::sync {
+namespace slack_intel {
 
 // The shape of sync's state files (the manifest, the folder index): a JSON header line with
 // the format's name and version, then one tab-separated line per record, in ascending byte
@@ -144,4 +144,4 @@ class RecordFileWriter {
   std::string line_;
 };
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel

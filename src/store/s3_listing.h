@@ -9,7 +9,7 @@
 
 #include "s3/client.h"
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
 
 // Streams every object under `prefix` in `bucket`, keys made relative to the prefix, in
 // ascending order, with memory bounded by a few ranges rather than the bucket.
@@ -17,11 +17,11 @@ namespace slack_intel::sync {
 // guess) cut the key space into ranges, each listed on its own connection from its start key
 // (ListObjectsV2 start-after) until its last key (or, if that is gone, a key past it). Workers stay
 // at most a few ranges ahead of the reader, and the result is the same as one sequential listing.
-class RemoteListing {
+class S3Listing {
  public:
-  RemoteListing(const s3::ClientOptions& options, std::string bucket, std::string prefix,
-                const std::vector<std::string>& split_keys, int concurrency);
-  ~RemoteListing();  // stops the workers (a range being listed finishes first)
+  S3Listing(const s3::ClientOptions& options, std::string bucket, std::string prefix,
+            const std::vector<std::string>& split_keys, int concurrency);
+  ~S3Listing();  // stops the workers (a range being listed finishes first)
 
   // The next object, nullopt after the last. Errors: "Cannot access S3 bucket B: <reason>".
   Result<std::optional<s3::ObjectSummary>> Next();
@@ -45,4 +45,4 @@ class RemoteListing {
   std::vector<std::jthread> workers_;
 };
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

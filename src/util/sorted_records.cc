@@ -1,11 +1,11 @@
-#include "sync/sorted_records.h"
+#include "util/sorted_records.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-namespace slack_intel::sync {
+namespace slack_intel {
 
 bool ReadRecordHeader(std::istream& in, const std::filesystem::path& path,
                       const RecordFormat& format, DamageReport report) {
@@ -52,4 +52,4 @@ Status RecordFileWriter::Diverge() {
   return Status::OK();
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel

@@ -1,11 +1,11 @@
-#include "sync/folder_index.h"
+#include "store/folder_index.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "sync/escaped_fields.h"
+#include "util/escaped_fields.h"
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
 namespace {
 
 constexpr RecordFormat kFormat{"slack-intel folder index", 1, "folders will be read again"};
@@ -61,4 +61,4 @@ Status FolderIndexWriter::Add(bool unchanged, std::string_view path, const Folde
   });
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace slack_intel::sync {
+namespace slack_intel {
 
 // The line format of sync's state files (manifest, folder index): tab-separated fields, with
 // '%', tab, CR and LF inside a field %-escaped, since fields are file names.
@@ -93,4 +93,4 @@ bool ParseInt(std::string_view text, Int& value) {
   return true;
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel

@@ -1,4 +1,4 @@
-#include "sync/local_walker.h"
+#include "store/local_walker.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,17 +12,25 @@
 #include <chrono>
 #include <cstring>
 
-#include "sync/folder_index.h"
+#include "store/folder_index.h"
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
+
+bool SkippedName(std::string_view name) {
+  return name.starts_with(".") || name.ends_with(".tmp");  // also "." and ".."
+}
+
 // A depth-first walk of one folder that yields files in the byte order of their keys: a
 // folder "a" sorts as "a/", so "a-b" (0x2D) comes before everything in "a/" (0x2F) and "a0"
 // after, exactly as S3 lists "a-b", "a/x", "a0". Folders are visited in the byte order of
 // their paths ("a/" < "a/x/" < "a0/"), the order of the folder index.
 class LocalWalker::SortedTree {
  public:
-  SortedTree(std::filesystem::path root, bool in_raw, bool skip_raw_folder)
-      : root_(std::move(root)), in_raw_(in_raw), skip_raw_folder_(skip_raw_folder) {}
+  // `skipped_folder`: a folder of the root this tree leaves to another ("" = none).
+  SortedTree(std::filesystem::path root, bool in_keyed_folder, std::string skipped_folder)
+      : root_(std::move(root)),
+        in_keyed_folder_(in_keyed_folder),
+        skipped_folder_(std::move(skipped_folder)) {}
   ~SortedTree() {
     for (Level& level : stack_) Close(level);
   }
@@ -68,7 +76,8 @@ class LocalWalker::SortedTree {
         return Error("stat", Display(entry.name));
       }
       if (!S_ISREG(st.st_mode)) continue;
-      return std::optional<LocalFile>(LocalFile{key_ + entry.name, in_raw_, FileStampOf(st)});
+      return std::optional<LocalFile>(
+          LocalFile{key_ + entry.name, in_keyed_folder_, FileStampOf(st)});
     }
     return std::optional<LocalFile>();
   }
@@ -187,14 +196,14 @@ class LocalWalker::SortedTree {
         offset += d->d_reclen;
         const std::string_view name = d->d_name;
         if (SkippedName(name) || d->d_type == DT_LNK) continue;  // links could lead outside
-        if (top && skip_raw_folder_ && name == "raw" && d->d_type == DT_DIR) continue;
+        if (top && name == skipped_folder_ && d->d_type == DT_DIR) continue;
         bool is_folder = d->d_type == DT_DIR;
         if (d->d_type == DT_UNKNOWN) {  // some filesystems do not say
           struct stat st {};
           if (::fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
           if (S_ISLNK(st.st_mode)) continue;
           is_folder = S_ISDIR(st.st_mode);
-          if (top && skip_raw_folder_ && name == "raw" && is_folder) continue;
+          if (top && name == skipped_folder_ && is_folder) continue;
         } else if (d->d_type != DT_DIR && d->d_type != DT_REG) {
           continue;  // sockets, fifos, devices
         }
@@ -215,8 +224,8 @@ class LocalWalker::SortedTree {
   }
 
   const std::filesystem::path root_;
-  const bool in_raw_;
-  const bool skip_raw_folder_;  // the top tree leaves raw/ to the raw tree
+  const bool in_keyed_folder_;
+  const std::string skipped_folder_;  // the top tree leaves the keyed folder to its own
   std::vector<Level> stack_;
   std::string key_;   // key prefix of the current folder, "" or ending in '/'
   std::string path_;  // scratch: a path relative to an opened folder
@@ -228,11 +237,14 @@ class LocalWalker::SortedTree {
 
 LocalWalker::~LocalWalker() = default;
 
-Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::path& cache_path,
+Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::path& root,
+                                                       const std::string& keyed_folder,
                                                        const FolderIndexOptions& index) {
-  SLACK_INTEL_RETURN_IF_ERROR(CheckCacheFolder(cache_path));
   std::error_code error;
+  if (!std::filesystem::is_directory(root, error))
+    return Status::NotFound(fmt::format("Local path does not exist: {}", root.string()));
   std::unique_ptr<LocalWalker> walker(new LocalWalker());
+  walker->keyed_folder_ = keyed_folder;
   int64_t trust_before_ns = index.trust_before_ns;
   if (trust_before_ns == 0) {
     trust_before_ns =
@@ -240,30 +252,32 @@ Result<std::unique_ptr<LocalWalker>> LocalWalker::Open(const std::filesystem::pa
             (std::chrono::system_clock::now() - std::chrono::seconds(2)).time_since_epoch())
             .count();
   }
-  auto make_tree = [&](const std::filesystem::path& root, bool in_raw,
+  auto make_tree = [&](const std::filesystem::path& tree_root, bool keyed,
                        const std::string& index_name) -> Result<std::unique_ptr<SortedTree>> {
-    auto tree = std::make_unique<SortedTree>(root, in_raw, !in_raw);
+    auto tree = std::make_unique<SortedTree>(tree_root, keyed, keyed ? "" : keyed_folder);
     if (!index.folder.empty())
       tree->UseIndex(index.folder / index_name, index.update, trust_before_ns);
     SLACK_INTEL_RETURN_IF_ERROR(tree->Start());
     return tree;
   };
-  SLACK_INTEL_ASSIGN_OR_RETURN(walker->top_, make_tree(cache_path, false, "folders.top"));
-  if (std::filesystem::is_directory(cache_path / "raw", error) &&
-      !std::filesystem::is_symlink(cache_path / "raw", error)) {
-    SLACK_INTEL_ASSIGN_OR_RETURN(walker->raw_, make_tree(cache_path / "raw", true, "folders.raw"));
+  SLACK_INTEL_ASSIGN_OR_RETURN(walker->top_, make_tree(root, false, "folders.top"));
+  const std::filesystem::path keyed = root / keyed_folder;
+  if (!keyed_folder.empty() && std::filesystem::is_directory(keyed, error) &&
+      !std::filesystem::is_symlink(keyed, error)) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(walker->keyed_, make_tree(keyed, true, "folders." + keyed_folder));
   }
   SLACK_INTEL_RETURN_IF_ERROR(walker->Fill(*walker->top_, walker->top_next_));
-  if (walker->raw_) SLACK_INTEL_RETURN_IF_ERROR(walker->Fill(*walker->raw_, walker->raw_next_));
+  if (walker->keyed_)
+    SLACK_INTEL_RETURN_IF_ERROR(walker->Fill(*walker->keyed_, walker->keyed_next_));
   return walker;
 }
 
 uint64_t LocalWalker::folders_read() const {
-  return top_->folders_read() + (raw_ ? raw_->folders_read() : 0);
+  return top_->folders_read() + (keyed_ ? keyed_->folders_read() : 0);
 }
 
 uint64_t LocalWalker::folders_reused() const {
-  return top_->folders_reused() + (raw_ ? raw_->folders_reused() : 0);
+  return top_->folders_reused() + (keyed_ ? keyed_->folders_reused() : 0);
 }
 
 Status LocalWalker::Fill(SortedTree& tree, std::optional<LocalFile>& slot) {
@@ -272,17 +286,17 @@ Status LocalWalker::Fill(SortedTree& tree, std::optional<LocalFile>& slot) {
 }
 
 Result<std::optional<LocalFile>> LocalWalker::Next() {
-  if (!raw_next_ && !top_next_) return std::optional<LocalFile>();
-  if (raw_next_ && top_next_ && raw_next_->key == top_next_->key) {
+  if (!keyed_next_ && !top_next_) return std::optional<LocalFile>();
+  if (keyed_next_ && top_next_ && keyed_next_->key == top_next_->key) {
     // Two paths mapping to one key would overwrite each other.
-    return Status::InvalidArgument(fmt::format("{} and {} would both upload to the key {}",
-                                               top_next_->relative(), raw_next_->relative(),
-                                               raw_next_->key));
+    return Status::InvalidArgument(fmt::format("{} and {}/{} would both upload to the key {}",
+                                               top_next_->key, keyed_folder_, keyed_next_->key,
+                                               keyed_next_->key));
   }
-  const bool take_raw = raw_next_ && (!top_next_ || raw_next_->key < top_next_->key);
-  std::optional<LocalFile> file = std::move(take_raw ? raw_next_ : top_next_);
-  SLACK_INTEL_RETURN_IF_ERROR(take_raw ? Fill(*raw_, raw_next_) : Fill(*top_, top_next_));
+  const bool take_keyed = keyed_next_ && (!top_next_ || keyed_next_->key < top_next_->key);
+  std::optional<LocalFile> file = std::move(take_keyed ? keyed_next_ : top_next_);
+  SLACK_INTEL_RETURN_IF_ERROR(take_keyed ? Fill(*keyed_, keyed_next_) : Fill(*top_, top_next_));
   return file;
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

@@ -1,4 +1,4 @@
-#include "sync/local_walker.h"
+#include "store/local_walker.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +35,8 @@ class FolderIndexTest : public ::testing::Test {
     uint64_t read = 0, reused = 0;
   };
   Walk WalkWithIndex(int64_t trust_before_ns = kTrustEverything, bool update = true) {
-    auto walker = LocalWalker::Open(cache(), {index_folder(), update, trust_before_ns});
+    auto walker =
+        store::LocalWalker::Open(cache(), kRawFolder, {index_folder(), update, trust_before_ns});
     EXPECT_TRUE(walker.ok()) << walker.status().message();
     Walk walk;
     while (true) {

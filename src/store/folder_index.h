@@ -7,13 +7,13 @@
 #include <string_view>
 #include <vector>
 
-#include "sync/sorted_records.h"
 #include "util/atomic_file.h"
 #include "util/result.h"
+#include "util/sorted_records.h"
 
 struct stat;
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
 
 // What identifies one state of a folder's list of entries: creating, removing or renaming an
 // entry changes the folder's mtime and ctime (git's untracked cache relies on the same).
@@ -64,4 +64,4 @@ class FolderIndexWriter {
   RecordFileWriter file_;
 };
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

@@ -1,4 +1,4 @@
-#include "sync/remote_listing.h"
+#include "store/s3_listing.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "util/thread_name.h"
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
 namespace {
 
 constexpr size_t kKeysPerPage = 1000;
@@ -56,9 +56,8 @@ Result<std::vector<s3::ObjectSummary>> ListRange(s3::Client& client, const std::
 
 }  // namespace
 
-RemoteListing::RemoteListing(const s3::ClientOptions& options, std::string bucket,
-                             std::string prefix, const std::vector<std::string>& split_keys,
-                             int concurrency)
+S3Listing::S3Listing(const s3::ClientOptions& options, std::string bucket, std::string prefix,
+                     const std::vector<std::string>& split_keys, int concurrency)
     : options_(options),
       bucket_(std::move(bucket)),
       prefix_(std::move(prefix)),
@@ -78,7 +77,7 @@ RemoteListing::RemoteListing(const s3::ClientOptions& options, std::string bucke
   }
 }
 
-RemoteListing::~RemoteListing() {
+S3Listing::~S3Listing() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -87,7 +86,7 @@ RemoteListing::~RemoteListing() {
   workers_.clear();  // joins
 }
 
-void RemoteListing::Work() {
+void S3Listing::Work() {
   s3::Client client(options_);  // one connection per worker
   while (true) {
     size_t i;
@@ -108,7 +107,7 @@ void RemoteListing::Work() {
   }
 }
 
-Result<std::optional<s3::ObjectSummary>> RemoteListing::Next() {
+Result<std::optional<s3::ObjectSummary>> S3Listing::Next() {
   std::unique_lock lock(mutex_);
   while (reading_ < ranges_.size()) {
     changed_.wait(lock, [&] { return ranges_[reading_].listed.has_value(); });
@@ -128,4 +127,4 @@ Result<std::optional<s3::ObjectSummary>> RemoteListing::Next() {
   return std::optional<s3::ObjectSummary>();
 }
 
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

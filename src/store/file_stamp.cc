@@ -1,0 +1,30 @@
+#include "store/file_stamp.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace slack_intel::store {
+
+FileStamp FileStampOf(const struct stat& st) {
+  return {static_cast<uint64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+          static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec,
+          static_cast<uint64_t>(st.st_ino)};
+}
+
+Result<FileStamp> StatFile(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    const std::string message =
+        fmt::format("cannot stat {}: {}", path.string(), std::strerror(error));
+    return error == ENOENT ? Status::NotFound(message) : Status::IOError(message);
+  }
+  return FileStampOf(st);
+}
+
+}  // namespace slack_intel::store

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "s3/client.h"
+#include "s3/transfer.h"
+#include "store/local_walker.h"
+#include "store/object_store.h"
+
+namespace slack_intel::store {
+
+// What OpenStore needs for each kind of store; the fields of the others are ignored.
+struct StoreOptions {
+  s3::ClientOptions s3;      // s3:// (credentials required)
+  s3::UploadOptions upload;  // s3://
+  std::string keyed_folder;  // folders: see LocalDirOptions
+  FolderIndexOptions index;  // folders
+};
+
+// The store a URL names; the one place that reads a scheme:
+//   s3://bucket[/prefix]   S3Store (the prefix normalized as NormalizePrefix does)
+//   file:///dir, /dir, dir LocalDirStore rooted at the folder
+// Errors: kInvalidArgument (another scheme, a bucket name S3 refuses, an empty path).
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const StoreOptions& options);
+
+// "prod" -> "prod/", "/prod/" -> "prod/", "" -> "": a key prefix as S3 stores take it.
+std::string NormalizePrefix(std::string prefix);
+
+}  // namespace slack_intel::store

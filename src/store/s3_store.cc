@@ -1,0 +1,193 @@
+#include "store/s3_store.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <system_error>
+
+#include "store/s3_listing.h"
+#include "util/atomic_file.h"
+#include "util/digest.h"
+#include "util/time_format.h"
+
+namespace slack_intel::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kKeysPerDelete = 1000;  // DeleteObjects' limit
+
+int64_t NanosOf(Result<std::chrono::system_clock::time_point> time) {
+  if (!time.ok()) return kUnknownTime;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time->time_since_epoch()).count();
+}
+
+ObjectInfo InfoOf(s3::ObjectSummary&& o) {
+  const int64_t mtime_ns = NanosOf(ParseIso8601Utc(o.last_modified));
+  return {std::move(o.key), o.size_bytes, mtime_ns, std::move(o.etag), FileStamp{}};
+}
+
+std::string ContentType(std::string_view key) {
+  return key.ends_with(".parquet") ? "application/vnd.apache.parquet" : "application/octet-stream";
+}
+
+void SetMtime(const fs::path& path, int64_t mtime_ns) {
+  if (mtime_ns == kUnknownTime) return;
+  const struct timespec times[2] = {{0, UTIME_OMIT},
+                                    {static_cast<time_t>(mtime_ns / 1'000'000'000), 0}};
+  ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+class S3StoreListing final : public ObjectListing {
+ public:
+  S3StoreListing(const s3::ClientOptions& options, const std::string& bucket,
+                 const std::string& prefix, const ListOptions& list)
+      : listing_(options, bucket, prefix, list.split_keys, list.concurrency) {}
+
+  Result<std::optional<ObjectInfo>> Next() override {
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::optional<s3::ObjectSummary> object, listing_.Next());
+    if (!object) return std::optional<ObjectInfo>();
+    return std::optional<ObjectInfo>(InfoOf(std::move(*object)));
+  }
+
+ private:
+  S3Listing listing_;
+};
+
+}  // namespace
+
+class S3Store::Lease {
+ public:
+  explicit Lease(S3Store& store) : store_(store), client_(store.TakeClient()) {}
+  ~Lease() { store_.ReturnClient(std::move(client_)); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  s3::Client& operator*() { return *client_; }
+  s3::Client* operator->() { return client_.get(); }
+
+ private:
+  S3Store& store_;
+  std::unique_ptr<s3::Client> client_;
+};
+
+S3Store::S3Store(S3StoreOptions options) : options_(std::move(options)) {}
+
+S3Store::~S3Store() = default;
+
+std::unique_ptr<s3::Client> S3Store::TakeClient() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<s3::Client> client = std::move(idle_.back());
+      idle_.pop_back();
+      return client;
+    }
+  }
+  return std::make_unique<s3::Client>(options_.client);
+}
+
+void S3Store::ReturnClient(std::unique_ptr<s3::Client> client) {
+  std::lock_guard lock(pool_mutex_);
+  idle_.push_back(std::move(client));
+}
+
+std::string S3Store::Describe(std::string_view key) const {
+  return s3::S3Url(options_.bucket, options_.prefix + std::string(key));
+}
+
+Result<std::unique_ptr<ObjectListing>> S3Store::List(const ListOptions& options) {
+  return std::unique_ptr<ObjectListing>(
+      std::make_unique<S3StoreListing>(options_.client, options_.bucket, options_.prefix, options));
+}
+
+Result<ObjectHead> S3Store::Stat(std::string_view key) {
+  Lease client(*this);
+  SLACK_INTEL_ASSIGN_OR_RETURN(
+      s3::ObjectHead head, client->HeadObject(options_.bucket, options_.prefix + std::string(key)));
+  ObjectInfo info{std::string(key), head.size_bytes, NanosOf(ParseHttpDate(head.last_modified)),
+                  head.etag, FileStamp{}};
+  return ObjectHead{std::move(info), head.ContentMd5Hex()};
+}
+
+Result<Stored> S3Store::PutFile(std::string_view key, const fs::path& file,
+                                const PutRequest& request) {
+  s3::UploadOptions upload = options_.upload;
+  upload.put.content_type = request.content_type.empty() ? ContentType(key) : request.content_type;
+  upload.put.md5_metadata = true;
+  upload.on_multipart_created = request.on_upload_started;
+  Lease client(*this);
+  SLACK_INTEL_ASSIGN_OR_RETURN(s3::PutResult put,
+                               s3::UploadFile(*client, options_.client, options_.bucket,
+                                              options_.prefix + std::string(key), file, upload));
+  return Stored{std::move(put.etag), std::move(put.md5_hex)};
+}
+
+Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destination) {
+  const fs::path temp = TempPathFor(destination, "download");
+  auto fail = [&](Status status) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    return status;
+  };
+  std::error_code error;
+  if (destination.has_parent_path()) fs::create_directories(destination.parent_path(), error);
+  if (error) {
+    return Status::IOError(
+        fmt::format("cannot create {}: {}", destination.parent_path().string(), error.message()));
+  }
+  Lease client(*this);
+  auto head =
+      client->GetObject(options_.bucket, options_.prefix + object.key, temp, object.size_bytes);
+  if (!head.ok()) return fail(head.status());
+  const uint64_t size = fs::file_size(temp, error);
+  if (error) return fail(Status::IOError(fmt::format("{}: {}", temp.string(), error.message())));
+  auto md5 = Md5FileRange(temp.string(), 0, size);
+  if (!md5.ok()) return fail(md5.status());
+  std::string md5_hex = HexEncode(*md5);
+  if (const std::string expected = head->ContentMd5Hex();
+      !expected.empty() && expected != md5_hex) {
+    return fail(Status::Corruption(
+        fmt::format("the downloaded bytes have MD5 {}, the object says {}", md5_hex, expected)));
+  }
+  SetMtime(temp, object.mtime_ns);
+  fs::rename(temp, destination, error);
+  if (error) {
+    return fail(
+        Status::IOError(fmt::format("cannot write {}: {}", destination.string(), error.message())));
+  }
+  return Stored{std::move(head->etag), std::move(md5_hex)};
+}
+
+Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string>& keys) {
+  std::vector<DeleteFailure> failures;
+  Lease client(*this);
+  for (size_t start = 0; start < keys.size(); start += kKeysPerDelete) {
+    std::vector<std::string> batch;
+    for (size_t i = start; i < std::min(keys.size(), start + kKeysPerDelete); ++i)
+      batch.push_back(options_.prefix + keys[i]);
+    auto failed = client->DeleteObjects(options_.bucket, batch);
+    if (!failed.ok()) {
+      // What earlier batches deleted stays deleted: this batch and the rest failed.
+      for (size_t i = start; i < keys.size(); ++i)
+        failures.push_back({keys[i], failed.status().message()});
+      return failures;
+    }
+    for (const s3::DeleteFailure& f : *failed) {
+      failures.push_back({f.key.substr(std::min(f.key.size(), options_.prefix.size())),
+                          f.message.empty() ? f.code : f.code + ": " + f.message});
+    }
+  }
+  return failures;
+}
+
+Status S3Store::AbortUpload(std::string_view key, std::string_view upload_id) {
+  Lease client(*this);
+  Status aborted = client->AbortMultipartUpload(options_.bucket, options_.prefix + std::string(key),
+                                                std::string(upload_id));
+  return aborted.code() == StatusCode::kNotFound ? Status::OK() : aborted;
+}
+
+}  // namespace slack_intel::store

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "s3/client.h"
+#include "s3/transfer.h"
+#include "store/object_store.h"
+
+namespace slack_intel::store {
+
+struct S3StoreOptions {
+  s3::ClientOptions client;
+  std::string bucket;
+  std::string prefix;  // "" or ending in '/': keys are relative to it
+  // Multipart threshold and part size, parts in flight, SSE, storage class. Every put also
+  // stores the content MD5 as metadata (s3::PutOptions::md5_metadata), so a later get or
+  // compare can check it where the ETag is no MD5.
+  s3::UploadOptions upload;
+};
+
+// s3://bucket/prefix as an ObjectStore: a thin adapter over s3::Client. Connections are kept
+// in a pool, one per thread at a time, so any number of threads may call at once; a listing
+// runs its ranges on connections of its own. Errors are the client's (s3/error.h), with
+// "Cannot access S3 bucket B: " in front of a listing's.
+class S3Store final : public ObjectStore {
+ public:
+  explicit S3Store(S3StoreOptions options);
+  ~S3Store() override;
+
+  std::string Describe(std::string_view key) const override;
+  Result<std::unique_ptr<ObjectListing>> List(const ListOptions& options) override;
+  Result<ObjectHead> Stat(std::string_view key) override;
+  // Multipart from the threshold on; a failure aborts the upload.
+  Result<Stored> PutFile(std::string_view key, const std::filesystem::path& file,
+                         const PutRequest& request) override;
+  Result<Stored> GetFile(const ObjectInfo& object,
+                         const std::filesystem::path& destination) override;
+  // DeleteObjects, 1,000 keys a request.
+  Result<std::vector<DeleteFailure>> Delete(const std::vector<std::string>& keys) override;
+  Status AbortUpload(std::string_view key, std::string_view upload_id) override;
+
+  const S3StoreOptions& options() const { return options_; }
+
+ private:
+  class Lease;  // a pooled client, returned when the lease ends
+  std::unique_ptr<s3::Client> TakeClient();
+  void ReturnClient(std::unique_ptr<s3::Client> client);
+
+  const S3StoreOptions options_;
+  std::mutex pool_mutex_;  // guards idle_
+  std::vector<std::unique_ptr<s3::Client>> idle_;
+};
+
+}  // namespace slack_intel::store
