@@ -3,26 +3,22 @@
 #include <fmt/format.h>
 #include <fmt/std.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "aws/environment.h"
 #include "cli/lock_cache.h"
-#include "cli/progress_line.h"
+#include "cli/sync_output.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
 #include "store/open_store.h"
 #include "sync/local_files.h"
 #include "sync/sync_runner.h"
 #include "util/heap_tuning.h"
-#include "util/printable.h"
-#include "util/redact.h"
 
 namespace slack_intel::cli {
 
@@ -172,30 +168,8 @@ Status RunSync(const SyncOptions& options) {
   // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
   client_options->request_limit =
       std::make_shared<AdaptiveLimit>(options.concurrency * settings.upload.concurrency);
-  const bool quiet = options.quiet;
-  const bool json = options.json;
-  sync::SyncProgress progress;
-  ProgressLine progress_line(
-      [&](double elapsed) -> std::string {
-        if (progress.files_total == 0) return "";  // still listing and comparing
-        return FormatProgress(progress.files_done, progress.files_total, progress.bytes_done,
-                              progress.bytes_total, elapsed);
-      },
-      !quiet && !json && !options.no_progress && ::isatty(STDERR_FILENO));
-  auto print = [&](const sync::SyncEvent& event) {
-    if (json) {
-      nlohmann::ordered_json line = {{"action", event.KindName()}, {"dry_run", event.dry_run}};
-      if (!event.source.empty()) line["source"] = event.source;
-      line["destination"] = event.destination;
-      if (event.size_bytes > 0) line["size_bytes"] = event.size_bytes;
-      if (!event.error.empty()) line["error"] = RedactSecrets(event.error);
-      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else if (event.is_failure()) {
-      fmt::print(stderr, "{}\n", Printable(RedactSecrets(event.ToText())));
-    } else if (!quiet) {
-      fmt::print("{}\n", Printable(event.ToText()));
-    }
-  };
+  SyncOutput output(
+      {options.json, options.quiet, !options.no_progress, options.pull, options.dry_run});
   // One run at a time on a cache; a dry run changes nothing, so it takes no lock (and writes
   // no lock file into a cache a --pull has yet to create).
   std::optional<cache::CacheLock> lock;
@@ -206,31 +180,10 @@ Status RunSync(const SyncOptions& options) {
     lock.emplace(std::move(held));
   }
   auto summary = sync::RunSync(
-      settings, *client_options,
-      [&](const sync::SyncEvent& event) { progress_line.Print([&] { print(event); }); }, &progress);
+      settings, *client_options, [&](const sync::SyncEvent& event) { output.Report(event); },
+      output.progress());
   if (!summary.ok()) return summary.status();
-  if (json) {
-    const std::string verb = options.pull ? "downloaded" : "uploaded";
-    nlohmann::ordered_json totals = {{verb, summary->transferred},
-                                     {"skipped", summary->skipped},
-                                     {"deleted", summary->deleted},
-                                     {"failed", summary->failed},
-                                     {"bytes_" + verb, summary->bytes_transferred},
-                                     {"hashed_files", summary->hashed_files},
-                                     {"hashed_bytes", summary->hashed_bytes},
-                                     {"early_uploads", summary->early_uploads},
-                                     {"dry_run", options.dry_run},
-                                     {"elapsed_seconds", summary->elapsed_seconds}};
-    fmt::print("{}\n", nlohmann::ordered_json{{"summary", totals}}.dump());
-  } else if (!quiet) {
-    // A no-op takes tens of milliseconds: "in 0.0 s" would say nothing.
-    const int digits = summary->elapsed_seconds < 1 ? 2 : 1;
-    fmt::print("{}{} {} file(s) ({} bytes), unchanged {}, deleted {}, failed {} in {:.{}f} s\n",
-               options.dry_run ? "(dryrun) " : "", options.pull ? "downloaded" : "uploaded",
-               summary->transferred, summary->bytes_transferred, summary->skipped, summary->deleted,
-               summary->failed, summary->elapsed_seconds, digits);
-  }
-  std::fflush(stdout);
+  output.PrintSummary(*summary);
   if (summary->failed > 0) {
     return Status::Unavailable(
         fmt::format("sync: {} file(s) failed (see above); rerun to retry them", summary->failed));

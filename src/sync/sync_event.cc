@@ -1,6 +1,6 @@
-#include <fmt/format.h>
+#include "sync/sync_event.h"
 
-#include "sync/sync_runner.h"
+#include <fmt/format.h>
 
 namespace slack_intel::sync {
 
