@@ -29,12 +29,12 @@
 #include <vector>
 
 #include "aws/environment.h"
+#include "cache/partition_path.h"
 #include "s3/client.h"
 #include "s3/client_config.h"
 #include "s3/transfer.h"
+#include "store/local_dir_store.h"
 #include "store/open_store.h"
-#include "sync/local_files.h"
-#include "sync/sync_runner.h"
 #include "util/result.h"
 #include "util/status.h"
 
@@ -60,14 +60,17 @@ struct FileToPut {
   uint64_t size_bytes = 0;
 };
 
-// Every file sync would upload from `dir`, with its key (sync::ListCacheFiles: the same walk).
+// Every file sync would upload from `dir`, with its key: the cache's own store lists them.
 Result<std::vector<FileToPut>> ListFiles(const fs::path& dir) {
-  SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<sync::LocalFile> local, sync::ListCacheFiles(dir));
+  store::LocalDirStore cache({dir, cache::kRawFolder, {}});
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<store::ObjectListing> listing, cache.List({}));
   std::vector<FileToPut> files;
-  for (sync::LocalFile& file : local)
-    files.push_back(
-        {std::move(file.key), dir / sync::CacheRelativePath(file), file.stamp.size_bytes});
-  return files;
+  while (true) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(std::optional<store::ObjectInfo> file, listing->Next());
+    if (!file) return files;
+    fs::path path = cache.PathOf(file->key);
+    files.push_back({std::move(file->key), std::move(path), file->size_bytes});
+  }
 }
 
 int Run(const Options& options) {

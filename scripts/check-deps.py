@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 # What each module may include besides itself: the modules below it.
-#   cli -> sync -> store -> s3 -> aws -> util/http -> util
+#   cli -> sync -> store -> s3 -> aws -> util/http -> util   (sync sees no S3 type)
 #   cli -> slack, jira -> util/http        store -> util (LocalDirStore)
 #   cli -> cache -> parquet -> util        cache reads Slack and Jira: where the two meet
 #   import -> slack (an export served as a SlackSource); config -> util
@@ -27,7 +27,7 @@ BELOW = {
     'aws': {'util/http', 'util'},
     's3': {'aws', 'util/http', 'util'},
     'store': {'s3', 'aws', 'util/http', 'util'},
-    'sync': {'store', 's3', 'aws', 'util/http', 'util'},
+    'sync': {'store', 'util'},  # storage only through store/'s ObjectStore
     'parquet': {'util'},
     'slack': {'util/http', 'util'},
     'jira': {'util/http', 'util'},

@@ -336,7 +336,7 @@ Status CacheRun::CacheChannels(const std::vector<slack::Channel>& channels) {
 // The day's tickets, from every channel partition of the day on disk (not only the channels
 // fetched this run, so a --channels run never shrinks the day's tickets).
 Result<CacheRun::DayTickets> CacheRun::TicketsOf(const std::string& day) {
-  const fs::path day_folder = s_.cache_path / "raw" / "messages" / fmt::format("dt={}", day);
+  const fs::path day_folder = s_.cache_path / kRawFolder / "messages" / fmt::format("dt={}", day);
   DayTickets tickets;
   std::error_code error;
   if (!fs::is_directory(day_folder, error)) return tickets;

@@ -26,12 +26,12 @@ bool ChannelFitsInFolderName(std::string_view channel) {
 }
 
 std::filesystem::path MessagesPartitionFile(std::string_view day, std::string_view channel) {
-  return std::filesystem::path("raw") / "messages" / fmt::format("dt={}", day) /
+  return std::filesystem::path(kRawFolder) / "messages" / fmt::format("dt={}", day) /
          fmt::format("channel={}", EscapePartitionValue(channel)) / "data.parquet";
 }
 
 std::filesystem::path JiraPartitionFile(std::string_view day) {
-  return std::filesystem::path("raw") / "jira" / fmt::format("dt={}", day) / "data.parquet";
+  return std::filesystem::path(kRawFolder) / "jira" / fmt::format("dt={}", day) / "data.parquet";
 }
 
 std::filesystem::path UsersFile() { return "users.parquet"; }

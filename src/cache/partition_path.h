@@ -6,6 +6,10 @@
 
 namespace slack_intel::cache {
 
+// The folder of the cache whose files sync maps to the bucket's root (raw/<X> <-> <X>; any
+// other file <name> <-> <name>), as the user guide shows. The CLI hands it to the stores.
+inline constexpr char kRawFolder[] = "raw";
+
 // Escapes a Hive partition value the way Hive does (FileUtils.escapePathName): every byte
 // below 0x20, 0x7F and one of "#%'*/:=?\\{[]^ becomes %XX (uppercase hex), so any channel
 // name is one safe folder name that Athena, Spark, Trino and DuckDB decode back. An empty

@@ -11,12 +11,15 @@
 #include <optional>
 
 #include "aws/environment.h"
+#include "cache/partition_path.h"
 #include "cli/lock_cache.h"
 #include "cli/sync_output.h"
 #include "s3/bucket_name.h"
 #include "s3/client_config.h"
+#include "store/local_dir_store.h"
 #include "store/open_store.h"
 #include "sync/local_files.h"
+#include "sync/manifest.h"
 #include "sync/sync_runner.h"
 #include "util/heap_tuning.h"
 
@@ -114,10 +117,9 @@ Status RunSync(const SyncOptions& options) {
   TuneHeapForShortRuns();
   SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
   if (!options.pull) SLACK_INTEL_RETURN_IF_ERROR(sync::CheckCacheFolder(options.cache_path));
+  const std::string prefix = store::NormalizePrefix(options.prefix);
+  store::StoreOptions stores;
   sync::SyncSettings settings;
-  settings.cache_path = options.cache_path;
-  settings.bucket = options.bucket;
-  settings.prefix = store::NormalizePrefix(options.prefix);
   settings.direction = options.pull ? sync::Direction::kPull : sync::Direction::kPush;
   settings.compare = options.compare == "mtime"  ? sync::CompareMode::kMtime
                      : options.compare == "size" ? sync::CompareMode::kSize
@@ -142,17 +144,17 @@ Status RunSync(const SyncOptions& options) {
     }
     settings.max_delete = n;
   }
-  SLACK_INTEL_ASSIGN_OR_RETURN(settings.upload.multipart_threshold_bytes,
+  SLACK_INTEL_ASSIGN_OR_RETURN(stores.upload.multipart_threshold_bytes,
                                ParseByteSize(options.multipart_threshold));
-  SLACK_INTEL_ASSIGN_OR_RETURN(settings.upload.part_size_bytes,
+  SLACK_INTEL_ASSIGN_OR_RETURN(stores.upload.part_size_bytes,
                                ParseByteSize(options.multipart_chunksize));
   if (!options.sse_kms_key_id.empty() && options.sse != "aws:kms") {
     return Status::InvalidArgument("--sse-kms-key-id needs --sse aws:kms");
   }
-  settings.upload.put.sse = options.sse;
-  settings.upload.put.sse_kms_key_id = options.sse_kms_key_id;
-  settings.upload.put.storage_class = options.storage_class;
-  if (settings.upload.part_size_bytes < s3::kMinPartSizeBytes) {
+  stores.upload.put.sse = options.sse;
+  stores.upload.put.sse_kms_key_id = options.sse_kms_key_id;
+  stores.upload.put.storage_class = options.storage_class;
+  if (stores.upload.part_size_bytes < s3::kMinPartSizeBytes) {
     return Status::InvalidArgument(
         "--multipart-chunksize must be at least 5MB (S3's minimum part size)");
   }
@@ -167,7 +169,23 @@ Status RunSync(const SyncOptions& options) {
   if (!client_options.ok()) return client_options.status();
   // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
   client_options->request_limit =
-      std::make_shared<AdaptiveLimit>(options.concurrency * settings.upload.concurrency);
+      std::make_shared<AdaptiveLimit>(options.concurrency * stores.upload.concurrency);
+  stores.s3 = *client_options;
+  // The cache and the bucket, and what sync keeps between runs of this pair.
+  const std::filesystem::path manifest = sync::SyncStatePath(
+      options.cache_path, client_options->endpoint_url, options.bucket, prefix, "manifest");
+  settings.state = {manifest, sync::SyncStatePath(options.cache_path, client_options->endpoint_url,
+                                                  options.bucket, prefix, "uploads")};
+  SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<store::ObjectStore> bucket,
+                               store::OpenStore("s3://" + options.bucket + "/" + prefix, stores));
+  store::LocalDirOptions cache;
+  cache.root = options.cache_path;
+  cache.keyed_folder = cache::kRawFolder;
+  // The folder index is the cache's, shared by every destination (the walk is the same).
+  cache.index = {manifest.parent_path(), !options.dry_run};
+  store::LocalDirStore cache_store(std::move(cache));
+  settings.cache = &cache_store;
+  settings.bucket = bucket.get();
   SyncOutput output(
       {options.json, options.quiet, !options.no_progress, options.pull, options.dry_run});
   // One run at a time on a cache; a dry run changes nothing, so it takes no lock (and writes
@@ -180,8 +198,7 @@ Status RunSync(const SyncOptions& options) {
     lock.emplace(std::move(held));
   }
   auto summary = sync::RunSync(
-      settings, *client_options, [&](const sync::SyncEvent& event) { output.Report(event); },
-      output.progress());
+      settings, [&](const sync::SyncEvent& event) { output.Report(event); }, output.progress());
   if (!summary.ok()) return summary.status();
   output.PrintSummary(*summary);
   if (summary->failed > 0) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -76,7 +77,11 @@ class LocalDirListing final : public ObjectListing {
   Result<std::optional<ObjectInfo>> Next() override {
     while (true) {
       SLACK_INTEL_ASSIGN_OR_RETURN(std::optional<LocalFile> file, walker_->Next());
-      if (!file) return std::optional<ObjectInfo>();
+      if (!file) {
+        spdlog::debug("walked: {} folders read, {} unchanged (folder index)",
+                      walker_->folders_read(), walker_->folders_reused());
+        return std::optional<ObjectInfo>();
+      }
       const bool nested = file->key.find('/') != std::string::npos;
       if (!keyed_folder_.empty() && nested != file->in_keyed_folder) continue;
       if (UnsafeFileKey(file->key)) continue;  // a name no key of ours can have
@@ -121,13 +126,14 @@ std::string LocalDirStore::RelativePath(std::string_view key) const {
 }
 
 std::string LocalDirStore::Describe(std::string_view key) const {
+  if (key.empty()) return options_.root.generic_string();  // the folder itself
   return (options_.root / RelativePath(key)).generic_string();
 }
 
 Status LocalDirStore::CheckKey(std::string_view key) const {
   if (auto unsafe = UnsafeFileKey(key)) {
     return Status::InvalidArgument(
-        fmt::format("key '{}' cannot be a file of {}: {}", key, options_.root.string(), *unsafe));
+        fmt::format("not a file name below {}: {}", options_.root.string(), *unsafe));
   }
   return Status::OK();
 }

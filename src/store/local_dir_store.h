@@ -53,7 +53,7 @@ class LocalDirStore final : public ObjectStore, public LocalFolder {
   std::filesystem::path PathOf(std::string_view key) const override;
   Result<std::filesystem::path> PrepareWrite(std::string_view key) override;
 
-  const std::filesystem::path& root() const { return options_.root; }
+  const std::filesystem::path& root() const override { return options_.root; }
 
  private:
   // `key`'s path relative to the root.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -42,7 +44,7 @@ struct Stored {
 };
 
 struct PutRequest {
-  std::string content_type = "application/octet-stream";
+  std::string content_type;  // "" = by the key (.parquet: application/vnd.apache.parquet)
   // Called with an upload's id when a store splits it (S3 multipart) before any part goes:
   // a caller journals it, so the next run can abort what a killed run left (AbortUpload).
   std::function<void(const std::string& upload_id)> on_upload_started;
@@ -73,6 +75,8 @@ struct ListOptions {
 class LocalFolder {
  public:
   virtual ~LocalFolder() = default;
+  // The folder itself.
+  virtual const std::filesystem::path& root() const = 0;
   // The file that holds (or would hold) `key`. REQUIRES: CheckKey(key) is OK.
   virtual std::filesystem::path PathOf(std::string_view key) const = 0;
   // The file to write `key` into, its folders made. Errors: kInvalidArgument (a key the
@@ -127,13 +131,26 @@ class ObjectStore {
     (void)key;
     return Status::OK();
   }
-  // Aborts an upload a put started and a killed run left (see PutRequest::on_upload_started);
-  // an upload that already ended is no error.
+  // OK while the store answers; once its endpoint counts as down (http::ServerHealth: every
+  // try of a request failed while no other request got a reply), the status saying so, which
+  // every later call would fail with too.
+  virtual Status Reachable() const { return Status::OK(); }
+  // Puts of `size_bytes` go up in parts of this size (S3 multipart), so the object's ETag is
+  // MultipartEtag of the parts' MD5s; 0: in one piece.
+  virtual uint64_t PartSizeFor(uint64_t size_bytes) const {
+    (void)size_bytes;
+    return 0;
+  }
+  // Aborts an upload a put started and a killed run left (see PutRequest::on_upload_started).
+  // Errors: kNotFound for an upload that already ended, or a store that splits no put.
   virtual Status AbortUpload(std::string_view key, std::string_view upload_id) {
-    (void)key;
     (void)upload_id;
-    return Status::OK();
+    return Status::NotFound(fmt::format("no upload of {} to abort", key));
   }
 };
+
+// The ETag S3 (and stores that speak its protocol) gives an object put in parts whose raw MD5s
+// are `part_md5s`: hex(md5(md5(part 1) + ... + md5(part N))) + "-N". Not a content MD5.
+std::string MultipartEtag(const std::vector<std::string>& part_md5s);
 
 }  // namespace slack_intel::store

@@ -185,9 +185,24 @@ Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string
 
 Status S3Store::AbortUpload(std::string_view key, std::string_view upload_id) {
   Lease client(*this);
-  Status aborted = client->AbortMultipartUpload(options_.bucket, options_.prefix + std::string(key),
-                                                std::string(upload_id));
-  return aborted.code() == StatusCode::kNotFound ? Status::OK() : aborted;
+  return client->AbortMultipartUpload(options_.bucket, options_.prefix + std::string(key),
+                                      std::string(upload_id));
+}
+
+Status S3Store::Reachable() const {
+  return options_.client.server_health ? options_.client.server_health->Check() : Status::OK();
+}
+
+uint64_t S3Store::PartSizeFor(uint64_t size_bytes) const {
+  if (size_bytes < std::max<uint64_t>(options_.upload.multipart_threshold_bytes, 1)) return 0;
+  return s3::EffectivePartSize(size_bytes, options_.upload.part_size_bytes);
+}
+
+std::string MultipartEtag(const std::vector<std::string>& part_md5s) {
+  std::vector<s3::CompletedPart> parts;
+  for (const std::string& md5 : part_md5s)
+    parts.push_back({static_cast<int>(parts.size() + 1), HexEncode(md5)});
+  return s3::MultipartETag(parts);
 }
 
 }  // namespace slack_intel::store

@@ -42,6 +42,8 @@ class S3Store final : public ObjectStore {
   // DeleteObjects, 1,000 keys a request.
   Result<std::vector<DeleteFailure>> Delete(const std::vector<std::string>& keys) override;
   Status AbortUpload(std::string_view key, std::string_view upload_id) override;
+  Status Reachable() const override;
+  uint64_t PartSizeFor(uint64_t size_bytes) const override;
 
   const S3StoreOptions& options() const { return options_; }
 

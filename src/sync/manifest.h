@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sync/local_files.h"
+#include "store/file_stamp.h"
 #include "util/atomic_file.h"
 #include "util/result.h"
 #include "util/sorted_records.h"
@@ -16,7 +16,7 @@ namespace slack_intel::sync {
 
 // What sync last learnt about one file (docs/sync.md, "The manifest").
 struct ManifestEntry {
-  FileStamp stamp;             // the file version the hashes belong to
+  store::FileStamp stamp;      // the file version the hashes belong to
   std::string md5_hex;         // its content MD5
   std::string multipart_etag;  // the ETag a multipart upload with `part_size` gives; "" if unknown
   uint64_t part_size = 0;

@@ -13,7 +13,7 @@ MultipartJournal::~MultipartJournal() {
   if (file_) std::fclose(file_);
 }
 
-Result<int> MultipartJournal::AbortLeftovers(s3::Client& client, const std::string& bucket) {
+Result<int> MultipartJournal::AbortLeftovers(store::ObjectStore& bucket) {
   std::ifstream in(path_);
   if (!in) return 0;
   int aborted = 0;
@@ -22,12 +22,13 @@ Result<int> MultipartJournal::AbortLeftovers(s3::Client& client, const std::stri
     // A line cut short by the crash is skipped: its upload never got to send a part.
     const auto row = nlohmann::json::parse(line, nullptr, false);
     if (!row.is_array() || row.size() != 2 || !row[0].is_string() || !row[1].is_string()) continue;
-    const Status status = client.AbortMultipartUpload(bucket, row[0], row[1]);
+    const std::string key = row[0].get<std::string>();
+    const Status status = bucket.AbortUpload(key, row[1].get<std::string>());
     if (status.ok()) {
-      spdlog::info("aborted the unfinished multipart upload of s3://{}/{} from an earlier run",
-                   bucket, row[0].get<std::string>());
+      spdlog::info("aborted the unfinished multipart upload of {} from an earlier run",
+                   bucket.Describe(key));
       ++aborted;
-    } else if (status.code() != StatusCode::kNotFound) {
+    } else if (status.code() != StatusCode::kNotFound) {  // completed or aborted already
       return status.WithContext("aborting an unfinished upload from an earlier run");
     }
   }

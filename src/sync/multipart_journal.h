@@ -5,7 +5,7 @@
 #include <mutex>
 #include <string>
 
-#include "s3/client.h"
+#include "store/object_store.h"
 #include "util/status.h"
 
 namespace slack_intel::sync {
@@ -20,9 +20,9 @@ class MultipartJournal {
   ~MultipartJournal();
 
   // Aborts every upload a previous run left in the journal (those already completed or aborted
-  // answer NoSuchUpload, which is fine), then empties it. Returns how many were aborted.
-  Result<int> AbortLeftovers(s3::Client& client, const std::string& bucket);
-  // Appends one upload, flushed before returning.
+  // are fine), then empties it. Returns how many were aborted.
+  Result<int> AbortLeftovers(store::ObjectStore& bucket);
+  // Appends one upload (its key relative to the bucket's store), flushed before returning.
   void Record(const std::string& key, const std::string& upload_id);
   // Deletes the journal: every upload of this run completed or was aborted.
   void Clear();

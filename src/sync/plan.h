@@ -2,10 +2,8 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
-#include "s3/client.h"
-#include "sync/local_files.h"
+#include "store/object_store.h"
 
 namespace slack_intel::sync {
 
@@ -25,28 +23,24 @@ enum class ActionKind {
   kDelete,    // only on the destination side, and --delete
 };
 
-struct PlanOptions {
-  Direction direction = Direction::kPush;
-  CompareMode compare = CompareMode::kContent;
-  bool delete_removed = false;
-};
+// The action for a key both sides hold, from the listings alone. The same rule whichever side
+// is the cache: sizes first, then the compare mode (mtime: the source is newer, to the second;
+// a time no store gave means copying, the safe side).
+ActionKind Judge(const store::ObjectInfo& source, const store::ObjectInfo& destination,
+                 CompareMode compare);
 
-// The action for a file on both sides, from the listings alone.
-ActionKind Judge(const LocalFile& local, const s3::ObjectSummary& remote,
-                 const PlanOptions& options);
-
-// What we know of a local file's content.
+// What we know of a cache file's content.
 struct LocalDigest {
   std::string md5_hex;
-  std::string multipart_etag;  // with our part size; "" below the multipart threshold
+  std::string multipart_etag;  // what the bucket's part size gives; "" below its threshold
 };
 
-// Whether the remote object holds `local`'s content, judged from the listing alone: its ETag
-// is the file's MD5 or the multipart ETag our part size gives, or it is the very ETag the
-// object had when the manifest recorded this content (`recorded_etag`, for stores and SSE-KMS
-// whose ETags are no MD5s). False means "not proven": the caller may still find an MD5 in the
-// object's metadata.
-bool ContentMatches(const LocalDigest& local, const s3::ObjectSummary& remote,
+// Whether the bucket's object holds `local`'s content, judged from the listing alone: its ETag
+// is the file's MD5 or the multipart ETag the bucket's part size gives, or it is the very ETag
+// the object had when the manifest recorded this content (`recorded_etag`, for stores and
+// SSE-KMS whose ETags are no MD5s). False means "not proven": the caller may still find an MD5
+// in the object's head.
+bool ContentMatches(const LocalDigest& local, const store::ObjectInfo& remote,
                     const std::string& recorded_md5_hex, const std::string& recorded_etag);
 
 }  // namespace slack_intel::sync

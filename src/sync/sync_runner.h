@@ -6,21 +6,28 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 
-#include "s3/client.h"
-#include "s3/transfer.h"
+#include "store/object_store.h"
 #include "sync/key_filter.h"
 #include "sync/plan.h"
 #include "sync/sync_event.h"
+#include "util/result.h"
 
 namespace slack_intel::sync {
 
+// Where sync keeps what it learnt between runs, for one pair of cache and bucket (the CLI
+// names them with SyncStatePath).
+struct SyncStatePaths {
+  std::filesystem::path manifest;  // the files' hashes and the objects' ETags (manifest.h)
+  std::filesystem::path journal;   // multipart uploads in flight (multipart_journal.h)
+};
+
 struct SyncSettings {
-  std::filesystem::path cache_path;
-  std::string bucket;
-  std::string prefix;  // "" or ending in '/' (store::NormalizePrefix)
-  Direction direction = Direction::kPush;
+  // The two sides. REQUIRES: cache->AsLocalFolder() is not null; both outlive the run.
+  store::ObjectStore* cache = nullptr;
+  store::ObjectStore* bucket = nullptr;
+  Direction direction = Direction::kPush;  // push: cache -> bucket; pull: bucket -> cache
+  SyncStatePaths state;
   CompareMode compare = CompareMode::kContent;
   KeyFilter filter;
   bool dry_run = false;
@@ -28,7 +35,6 @@ struct SyncSettings {
   // Deletes allowed in one run; nullopt = at most half of what the destination holds.
   std::optional<uint64_t> max_delete;
   int concurrency = 8;  // files in flight at once
-  s3::UploadOptions upload;
   // Keys planned and settled together (memory is bounded by one window, not the cache), and
   // keys per range of a parallel listing. Tests shrink them to cross borders with few files.
   size_t window_keys = 4096;
@@ -57,15 +63,16 @@ struct SyncProgress {
   std::atomic<uint64_t> bytes_done{0};
 };
 
-// One sync between the cache and s3://bucket/prefix (docs/sync.md): list both sides, plan,
-// settle same-size files by content (the manifest's hashes, else hashing, else the object's
-// MD5 metadata), transfer new and changed files on `concurrency` workers (each with its own
-// connection), and only when every transfer succeeded, delete what is gone from the source
-// (with --delete). Each action and failure is passed to `report` as it happens (serialised
-// here, though they come from several threads); `progress`, if given, is kept current.
-// Errors: "Local path does not exist", "Cannot access S3 bucket ...", refusals of --delete.
-// Failed transfers are counted in the summary, not returned as an error.
-Result<SyncSummary> RunSync(const SyncSettings& settings, const s3::ClientOptions& options,
+// One sync between the cache and the bucket (docs/sync.md): a merge of the two stores'
+// listings in key order; same-size files settled by content (the manifest's hashes, else
+// hashing, else the MD5 the object vouches for); new and changed files copied from the source
+// to the destination on `concurrency` workers; and only when every copy succeeded, what is
+// gone from the source deleted from the destination (with --delete). Each action and failure
+// is passed to `report` as it happens (serialised here, though they come from several
+// threads); `progress`, if given, is kept current.
+// Errors: "Local path does not exist", "Cannot access S3 bucket ...", refusals of --delete, a
+// bucket that stopped answering. Failed copies are counted in the summary, not returned.
+Result<SyncSummary> RunSync(const SyncSettings& settings,
                             const std::function<void(const SyncEvent&)>& report,
                             SyncProgress* progress = nullptr);
 

@@ -14,9 +14,9 @@ constexpr size_t kBatchFiles = 64;
 
 }  // namespace
 
-WalkAhead::WalkAhead(std::unique_ptr<store::LocalWalker> walker, size_t ahead,
-                     std::function<void(const LocalFile*)> on_file)
-    : walker_(std::move(walker)),
+WalkAhead::WalkAhead(std::unique_ptr<store::ObjectListing> walk, size_t ahead,
+                     std::function<void(const store::ObjectInfo*)> on_file)
+    : walk_(std::move(walk)),
       ahead_(std::max<size_t>(ahead, 1)),
       on_file_(std::move(on_file)),
       thread_([this] { Walk(); }) {}
@@ -32,9 +32,9 @@ WalkAhead::~WalkAhead() {
 
 void WalkAhead::Walk() {
   NameThisThread("si-walk");
-  std::vector<LocalFile> batch;
+  std::vector<store::ObjectInfo> batch;
   while (true) {
-    auto file = walker_->Next();
+    auto file = walk_->Next();
     if (file.ok() && on_file_) on_file_(*file ? &**file : nullptr);
     const bool end = !file.ok() || !*file;
     if (!end) batch.push_back(std::move(**file));
@@ -42,7 +42,7 @@ void WalkAhead::Walk() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return stop_ || files_.size() < ahead_; });
     if (stop_) return;
-    for (LocalFile& f : batch) files_.push_back(std::move(f));
+    for (store::ObjectInfo& f : batch) files_.push_back(std::move(f));
     batch.clear();
     if (end) end_ = file.ok() ? Status::OK() : file.status();
     changed_.notify_all();
@@ -50,7 +50,7 @@ void WalkAhead::Walk() {
   }
 }
 
-Result<std::optional<LocalFile>> WalkAhead::Next() {
+Result<std::optional<store::ObjectInfo>> WalkAhead::Next() {
   if (taken_.empty()) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return !files_.empty() || end_.has_value(); });
@@ -59,9 +59,9 @@ Result<std::optional<LocalFile>> WalkAhead::Next() {
   }
   if (taken_.empty()) {
     if (!end_->ok()) return *end_;
-    return std::optional<LocalFile>();
+    return std::optional<store::ObjectInfo>();
   }
-  std::optional<LocalFile> file(std::move(taken_.front()));
+  std::optional<store::ObjectInfo> file(std::move(taken_.front()));
   taken_.pop_front();
   return file;
 }

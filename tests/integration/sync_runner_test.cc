@@ -7,10 +7,15 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <fstream>
 #include <string>
 
 #include "s3/client.h"
+#include "store/local_dir_store.h"
+#include "store/s3_store.h"
+#include "sync/manifest.h"
 #include "support/fake_clock.h"
 #include "support/faulty_http_client.h"
 #include "support/reference_s3_request.h"
@@ -32,13 +37,26 @@ class SyncRunnerTest : public ::testing::Test {
     cache_ = dir_.path() / "cache";
     for (int i = 0; i < 4; ++i) Write(fmt::format("raw/jira/dt=2025-10-2{}/data.bin", i), 1000 + i);
     Write("raw/messages/dt=2025-10-21/channel=big/data.bin", 12 << 20);  // 3 parts of 5 MiB
-    settings_.cache_path = cache_;
-    settings_.bucket = bucket_;
-    settings_.prefix = "prod/";
     settings_.concurrency = 1;
-    settings_.upload.concurrency = 1;
-    settings_.upload.multipart_threshold_bytes = 5 << 20;
-    settings_.upload.part_size_bytes = 5 << 20;
+    upload_.concurrency = 1;
+    upload_.multipart_threshold_bytes = 5 << 20;
+    upload_.part_size_bytes = 5 << 20;
+  }
+
+  // RunSync between cache_ and s3://bucket_/prod/ as the CLI opens them, with `client`.
+  Result<sync::SyncSummary> Run(const s3::ClientOptions& client,
+                                const std::function<void(const sync::SyncEvent&)>& report,
+                                std::optional<sync::SyncSettings> settings = std::nullopt) {
+    sync::SyncSettings s = settings.value_or(settings_);
+    const fs::path manifest =
+        sync::SyncStatePath(cache_, client.endpoint_url, bucket_, "prod/", "manifest");
+    s.state = {manifest,
+               sync::SyncStatePath(cache_, client.endpoint_url, bucket_, "prod/", "uploads")};
+    store::S3Store bucket({client, bucket_, "prod/", upload_});
+    store::LocalDirStore cache({cache_, "raw", {manifest.parent_path(), !s.dry_run}});
+    s.cache = &cache;
+    s.bucket = &bucket;
+    return sync::RunSync(s, report);
   }
 
   void Write(const std::string& relative, size_t size) {
@@ -97,6 +115,7 @@ class SyncRunnerTest : public ::testing::Test {
   TempDir dir_;
   fs::path cache_;
   sync::SyncSettings settings_;
+  s3::UploadOptions upload_;
 };
 
 TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConverges) {
@@ -115,7 +134,7 @@ TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConv
         },
         calls);
   };
-  auto first = sync::RunSync(settings_, broken, [](const sync::SyncEvent&) {});
+  auto first = Run(broken, [](const sync::SyncEvent&) {});
   // Every try fails and nothing answers: the run stops, saying so once.
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.status().code(), StatusCode::kUnavailable);
@@ -124,12 +143,12 @@ TEST_F(SyncRunnerTest, ANetworkLostMidUploadLeavesNoPartialObjectAndTheRerunConv
   CheckObjectsAreWholeFiles();
   EXPECT_EQ(OpenMultipartUploads(), 1u) << "the interrupted upload could not be aborted";
 
-  auto second = sync::RunSync(settings_, Options(), [](const sync::SyncEvent&) {});
+  auto second = Run(Options(), [](const sync::SyncEvent&) {});
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ(second->failed, 0u);
   EXPECT_EQ(CheckObjectsAreWholeFiles(), 5u);
   EXPECT_EQ(OpenMultipartUploads(), 0u) << "the rerun aborted the stray upload";
-  auto third = sync::RunSync(settings_, Options(), [](const sync::SyncEvent&) {});
+  auto third = Run(Options(), [](const sync::SyncEvent&) {});
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->transferred, 0u);
   EXPECT_EQ(third->skipped, 5u);
@@ -161,7 +180,7 @@ TEST_F(SyncRunnerTest, AListingThatWouldNeverEndIsAnError) {
           },
           calls);
     };
-    auto run = sync::RunSync(settings_, looping, [](const sync::SyncEvent&) {});
+    auto run = Run(looping, [](const sync::SyncEvent&) {});
     ASSERT_FALSE(run.ok());
     EXPECT_EQ(run.status().code(), StatusCode::kCorruption);
     EXPECT_NE(run.status().message().find("would never end"), std::string::npos)
@@ -190,7 +209,7 @@ TEST_F(SyncRunnerTest, SlowDownRepliesHalveTheRequestsInFlightAndTheSyncStillCom
         calls);
   };
   settings_.concurrency = 4;
-  auto run = sync::RunSync(settings_, options, [](const sync::SyncEvent&) {});
+  auto run = Run(options, [](const sync::SyncEvent&) {});
   ASSERT_TRUE(run.ok()) << run.status().message();
   EXPECT_EQ(run->failed, 0u);
   EXPECT_EQ(CheckObjectsAreWholeFiles(), 5u);
@@ -211,13 +230,13 @@ TEST_F(SyncRunnerTest, WindowsAndListingRangesOfAFewKeysGiveExactlyTheWholeSync)
   }
   const size_t files = 5 + 4 + 27;
   auto quiet = [](const sync::SyncEvent&) {};
-  auto first = sync::RunSync(settings_, Options(), quiet);
+  auto first = Run(Options(), quiet);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(first->transferred, files);
   EXPECT_EQ(CheckObjectsAreWholeFiles(), files);
 
   // Nothing changed: the manifest (now cut into ranges for the listing) settles every file.
-  auto second = sync::RunSync(settings_, Options(), quiet);
+  auto second = Run(Options(), quiet);
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ(second->transferred, 0u);
   EXPECT_EQ(second->skipped, files);
@@ -235,7 +254,7 @@ TEST_F(SyncRunnerTest, WindowsAndListingRangesOfAFewKeysGiveExactlyTheWholeSync)
             200);
   settings_.delete_removed = true;
   std::vector<std::string> deleted;
-  auto third = sync::RunSync(settings_, Options(), [&](const sync::SyncEvent& e) {
+  auto third = Run(Options(), [&](const sync::SyncEvent& e) {
     if (e.kind == sync::SyncEvent::Kind::kDelete) deleted.push_back(e.destination);
   });
   ASSERT_TRUE(third.ok()) << third.status().message();
@@ -249,8 +268,8 @@ TEST_F(SyncRunnerTest, WindowsAndListingRangesOfAFewKeysGiveExactlyTheWholeSync)
   // And back: a pull into an empty cache, in the same small windows, brings every byte.
   settings_.direction = sync::Direction::kPull;
   settings_.delete_removed = false;
-  settings_.cache_path = cache_ = dir_.path() / "pulled";
-  auto pulled = sync::RunSync(settings_, Options(), quiet);
+  cache_ = dir_.path() / "pulled";
+  auto pulled = Run(Options(), quiet);
   ASSERT_TRUE(pulled.ok()) << pulled.status().message();
   EXPECT_EQ(pulled->transferred, files - 3);
   EXPECT_EQ(CheckObjectsAreWholeFiles(), files - 3);
@@ -264,7 +283,7 @@ TEST_F(SyncRunnerTest, FilesChangedSinceTheLastRunGoUpEarlyAndNothingElseDoes) {
   for (int day = 1; day <= 6; ++day)
     Write(fmt::format("raw/messages/dt=2025-10-0{}/channel=eng/data.bin", day), 100 + day);
   auto quiet = [](const sync::SyncEvent&) {};
-  auto first = sync::RunSync(settings_, Options(), quiet);
+  auto first = Run(Options(), quiet);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(first->early_uploads, 0u);  // no manifest yet: nothing is known to have changed
 
@@ -274,13 +293,13 @@ TEST_F(SyncRunnerTest, FilesChangedSinceTheLastRunGoUpEarlyAndNothingElseDoes) {
   Write("raw/messages/dt=2025-10-07/channel=eng/data.bin", 107);  // new
   sync::SyncSettings dry = settings_;
   dry.dry_run = true;
-  auto preview = sync::RunSync(dry, Options(), quiet);
+  auto preview = Run(Options(), quiet, dry);
   ASSERT_TRUE(preview.ok()) << preview.status().message();
   EXPECT_EQ(preview->transferred, 2u);
   EXPECT_EQ(preview->early_uploads, 0u);
 
   std::vector<std::string> uploaded;
-  auto second = sync::RunSync(settings_, Options(), [&](const sync::SyncEvent& e) {
+  auto second = Run(Options(), [&](const sync::SyncEvent& e) {
     if (e.kind == sync::SyncEvent::Kind::kUpload) uploaded.push_back(e.destination);
   });
   ASSERT_TRUE(second.ok()) << second.status().message();
@@ -292,7 +311,7 @@ TEST_F(SyncRunnerTest, FilesChangedSinceTheLastRunGoUpEarlyAndNothingElseDoes) {
   EXPECT_EQ(CheckObjectsAreWholeFiles(), files);
 
   // What the early uploads recorded lets the next run settle everything from the manifest.
-  auto third = sync::RunSync(settings_, Options(), quiet);
+  auto third = Run(Options(), quiet);
   ASSERT_TRUE(third.ok()) << third.status().message();
   EXPECT_EQ(third->transferred, 0u);
   EXPECT_EQ(third->hashed_files, 0u);
@@ -301,7 +320,7 @@ TEST_F(SyncRunnerTest, FilesChangedSinceTheLastRunGoUpEarlyAndNothingElseDoes) {
   fs::remove_all(cache_ / ".slack-intel");
   std::ofstream(cache_ / "raw/messages/dt=2025-10-01/channel=eng/data.bin", std::ios::binary)
       << std::string(101, 'q');
-  auto fourth = sync::RunSync(settings_, Options(), quiet);
+  auto fourth = Run(Options(), quiet);
   ASSERT_TRUE(fourth.ok()) << fourth.status().message();
   EXPECT_EQ(fourth->transferred, 1u);
   EXPECT_EQ(fourth->early_uploads, 0u);

@@ -9,9 +9,9 @@
 
 #include "support/files.h"
 #include "support/temp_dir.h"
-#include "sync/local_files.h"
+#include "support/cache_walk.h"
 
-namespace slack_intel::sync {
+namespace slack_intel::store {
 namespace {
 
 constexpr int64_t kTrustEverything = INT64_MAX;  // tests cannot wait out the racy window
@@ -36,7 +36,7 @@ class FolderIndexTest : public ::testing::Test {
   };
   Walk WalkWithIndex(int64_t trust_before_ns = kTrustEverything, bool update = true) {
     auto walker =
-        store::LocalWalker::Open(cache(), kRawFolder, {index_folder(), update, trust_before_ns});
+        LocalWalker::Open(cache(), "raw", {index_folder(), update, trust_before_ns});
     EXPECT_TRUE(walker.ok()) << walker.status().message();
     Walk walk;
     while (true) {
@@ -51,14 +51,14 @@ class FolderIndexTest : public ::testing::Test {
   }
   // What a walk without any index sees.
   std::vector<std::pair<std::string, FileStamp>> Truth() {
-    auto files = ListCacheFiles(cache());
+    auto files = testing::ListCacheFiles(cache());
     EXPECT_TRUE(files.ok()) << files.status().message();
     std::vector<std::pair<std::string, FileStamp>> out;
     for (const LocalFile& f : *files) out.emplace_back(f.key, f.stamp);
     return out;
   }
 
-  testing::TempDir dir_;
+  slack_intel::testing::TempDir dir_;
 };
 
 TEST_F(FolderIndexTest, UnchangedFoldersAreNotReadAgainAndEveryChangeIsSeen) {
@@ -158,4 +158,4 @@ TEST_F(FolderIndexTest, AFolderReplacedByALinkIsNotFollowed) {
 }
 
 }  // namespace
-}  // namespace slack_intel::sync
+}  // namespace slack_intel::store

@@ -9,11 +9,12 @@
 #include <limits>
 #include <thread>
 
+#include "store/local_dir_store.h"
 #include "store/open_store.h"
+#include "support/cache_walk.h"
 #include "support/files.h"
 #include "support/temp_dir.h"
 #include "sync/key_filter.h"
-#include "sync/local_files.h"
 #include "sync/manifest.h"
 #include "sync/sync_runner.h"
 #include "util/escaped_fields.h"
@@ -21,19 +22,33 @@
 namespace slack_intel::sync {
 namespace {
 
-LocalFile Local(const std::string& key, uint64_t size, int64_t mtime_s = 1761004800) {
-  LocalFile f;
+// A cache file and a bucket object as the stores list them.
+store::ObjectInfo Local(const std::string& key, uint64_t size, int64_t mtime_s = 1761004800) {
+  store::ObjectInfo f;
   f.key = key;
-  f.in_keyed_folder = true;
+  f.size_bytes = size;
+  f.mtime_ns = mtime_s * 1'000'000'000;
   f.stamp.size_bytes = size;
-  f.stamp.mtime_ns = mtime_s * 1'000'000'000;
+  f.stamp.mtime_ns = f.mtime_ns;
   return f;
 }
 
 // LastModified 2025-10-21T00:00:00Z = 1761004800.
-s3::ObjectSummary Remote(const std::string& key, uint64_t size, const std::string& etag = "e",
-                         const std::string& last_modified = "2025-10-21T00:00:00.000Z") {
-  return {key, size, etag, last_modified};
+store::ObjectInfo Remote(const std::string& key, uint64_t size, const std::string& etag = "e",
+                         int64_t last_modified_s = 1761004800) {
+  return {key, size, last_modified_s * 1'000'000'000, etag, {}};
+}
+
+// Judge with the cache file and the object in the roles a push or a pull gives them.
+struct PlanOptions {
+  Direction direction;
+  CompareMode compare;
+  bool delete_removed;
+};
+ActionKind Judge(const store::ObjectInfo& local, const store::ObjectInfo& remote,
+                 const PlanOptions& options) {
+  return options.direction == Direction::kPush ? sync::Judge(local, remote, options.compare)
+                                               : sync::Judge(remote, local, options.compare);
 }
 
 TEST(SyncPlan, SameSizeGoesToTheContentOtherSizesAreCopied) {
@@ -47,7 +62,7 @@ TEST(SyncPlan, SameSizeGoesToTheContentOtherSizesAreCopied) {
 
 TEST(SyncPlan, CompareMtimeCopiesWhenTheSourceIsNewerLikeAwsS3Sync) {
   const int64_t remote_time = 1761004800;
-  const s3::ObjectSummary remote = Remote("k", 5);
+  const store::ObjectInfo remote = Remote("k", 5);
   auto plan = [&](int64_t local_mtime, Direction direction) {
     return Judge(Local("k", 5, local_mtime), remote, {direction, CompareMode::kMtime, false});
   };
@@ -73,7 +88,7 @@ TEST(ContentMatches, MultipartETagsAreComparedAsMultipartETagsNeverAsMd5) {
 
 TEST(ContentMatches, AnOpaqueETagMatchesOnlyWhenTheManifestSawItWithThisContent) {
   const LocalDigest file{"0123456789abcdef0123456789abcdef", ""};
-  const s3::ObjectSummary kms = Remote("k", 5, "9999aaaa9999aaaa9999aaaa9999aaaa");  // SSE-KMS
+  const store::ObjectInfo kms = Remote("k", 5, "9999aaaa9999aaaa9999aaaa9999aaaa");  // SSE-KMS
   EXPECT_TRUE(ContentMatches(file, kms, file.md5_hex, kms.etag));
   EXPECT_FALSE(ContentMatches(file, kms, "ffff0000ffff0000ffff0000ffff0000", kms.etag));
   EXPECT_FALSE(ContentMatches(file, kms, file.md5_hex, "another-etag"));
@@ -99,15 +114,15 @@ TEST(LocalFiles, MapsRawToTheBucketRootAndSkipsHiddenAndTemporaryFiles) {
   write(".slack-intel/manifest.json");
   write("raw/messages/dt=2025-10-21/channel=eng/.data.parquet.inprogress");
   write("raw/messages/dt=2025-10-21/channel=eng/data.parquet.tmp");
-  auto files = ListCacheFiles(dir.path());
+  auto files = testing::ListCacheFiles(dir.path());
   ASSERT_TRUE(files.ok()) << files.status().message();
   std::vector<std::string> keys;
   for (const auto& f : *files) keys.push_back(f.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"jira/dt=2025-10-21/data.parquet",
                                             "messages/dt=2025-10-21/channel=dev ops/data.parquet",
                                             "users.parquet"}));
-  EXPECT_EQ(ListCacheFiles(dir.path() / "missing").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(CacheRelativePath(files->front()), "raw/jira/dt=2025-10-21/data.parquet");
+  EXPECT_EQ(testing::ListCacheFiles(dir.path() / "missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(testing::CacheRelativePath(files->front()), "raw/jira/dt=2025-10-21/data.parquet");
   EXPECT_EQ(files->front().stamp.size_bytes, 1u);
 }
 
@@ -115,13 +130,13 @@ TEST(LocalFiles, StampsChangeWithEveryWriteEvenWhenTheMtimeIsSetBack) {
   testing::TempDir dir;
   const auto path = dir.path() / "f";
   std::ofstream(path) << "abc";
-  auto before = StatFile(path);
+  auto before = store::StatFile(path);
   ASSERT_TRUE(before.ok());
   const auto mtime = std::filesystem::last_write_time(path);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::ofstream(path) << "xyz";  // same size
   std::filesystem::last_write_time(path, mtime);
-  auto after = StatFile(path);
+  auto after = store::StatFile(path);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->size_bytes, before->size_bytes);
   EXPECT_EQ(after->mtime_ns, before->mtime_ns);
@@ -130,14 +145,14 @@ TEST(LocalFiles, StampsChangeWithEveryWriteEvenWhenTheMtimeIsSetBack) {
 }
 
 TEST(CacheRelativePathForKey, MapsKeysBackAndRefusesAnyPathOutOfTheCache) {
-  EXPECT_EQ(*CacheRelativePathForKey("messages/dt=2025-10-21/channel=dev ops/data.parquet"),
-            "raw/messages/dt=2025-10-21/channel=dev ops/data.parquet");
-  EXPECT_EQ(*CacheRelativePathForKey("users.parquet"), "users.parquet");
+  const store::LocalDirStore cache({"cache", "raw", {}});
+  EXPECT_EQ(cache.PathOf("messages/dt=2025-10-21/channel=dev ops/data.parquet"),
+            "cache/raw/messages/dt=2025-10-21/channel=dev ops/data.parquet");
+  EXPECT_EQ(cache.PathOf("users.parquet"), "cache/users.parquet");
   for (const std::string bad :
        {"../etc/passwd", "a/../../b", "/abs/file", "a\\b", "a//b", "./a", "a/.", "",
         ".slack-intel/sync/x.manifest", "a/.data.parquet.tmp", "a/data.tmp", "a/"}) {
-    auto mapped = CacheRelativePathForKey(bad);
-    EXPECT_EQ(mapped.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(cache.CheckKey(bad).code(), StatusCode::kInvalidArgument) << bad;
   }
 }
 
@@ -226,7 +241,7 @@ TEST(Manifest, StreamsInKeyOrderAndTreatsDamageAsTheEnd) {
     ManifestReader read(path);
     auto entry = read.Find(odd);  // "a" is passed over: dropped
     ASSERT_TRUE(entry.has_value());
-    EXPECT_TRUE(entry->stamp == (FileStamp{10, 1, 2, 3}));
+    EXPECT_TRUE(entry->stamp == (store::FileStamp{10, 1, 2, 3}));
     EXPECT_EQ(entry->multipart_etag, "ab-2");
     EXPECT_EQ(entry->part_size, 8u << 20);
     EXPECT_EQ(entry->remote_etag, "etag\n1");
@@ -320,7 +335,7 @@ TEST(LocalFiles, KeysComeInS3ByteOrderAcrossFoldersAndTheRawMapping) {
     write(relative);
   }
   std::filesystem::create_symlink("/etc", dir.path() / "raw/link");
-  auto files = ListCacheFiles(dir.path());
+  auto files = testing::ListCacheFiles(dir.path());
   ASSERT_TRUE(files.ok()) << files.status().message();
   std::vector<std::string> keys;
   for (const auto& f : *files) keys.push_back(f.key);
@@ -335,7 +350,7 @@ TEST(LocalFiles, TwoFilesForOneKeyAreAnError) {
   std::filesystem::create_directories(dir.path() / "raw");
   std::ofstream(dir.path() / "users.parquet") << "x";
   std::ofstream(dir.path() / "raw/users.parquet") << "y";
-  EXPECT_EQ(ListCacheFiles(dir.path()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(testing::ListCacheFiles(dir.path()).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
