@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "aws/environment.h"
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 #include "s3/client.h"
 #include "s3/client_config.h"
 #include "s3/transfer.h"

@@ -13,7 +13,7 @@
 #include <unordered_map>
 
 #include "cache/jira_keys.h"
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 #include "cache/publish.h"
 #include "cache/tables.h"
 #include "util/parallel_for.h"

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "aws/environment.h"
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 #include "cli/lock_cache.h"
 #include "cli/sync_output.h"
 #include "s3/bucket_name.h"

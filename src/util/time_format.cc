@@ -23,14 +23,44 @@ std::string FormatUnixMicrosUtc(int64_t micros) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
 }
 
+namespace {
+
+// Days from 1970-01-01 to the given proleptic Gregorian date (the era arithmetic of
+// "chrono-compatible low-level date algorithms"): no table, no time zone, no library call, as
+// every object of a listing needs one.
+int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const int64_t year_of_era = year - era * 400;
+  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+// The number of `width` digits at `at` of `text`, or -1.
+int Digits(std::string_view text, size_t at, size_t width) {
+  if (at + width > text.size()) return -1;
+  int value = 0;
+  for (size_t i = at; i < at + width; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
 Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string& text) {
-  std::tm tm{};
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+  // YYYY-MM-DDTHH:MM:SS, then an optional fraction, then Z or +00:00 (AWS prints UTC only).
+  const std::string_view t = text;
+  const int year = Digits(t, 0, 4), month = Digits(t, 5, 2), day = Digits(t, 8, 2);
+  const int hour = Digits(t, 11, 2), minute = Digits(t, 14, 2), second = Digits(t, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60 || t[4] != '-' || t[7] != '-' ||
+      (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || t[13] != ':' || t[16] != ':') {
     return Status::Corruption(fmt::format("not an ISO 8601 time: '{}'", text));
   }
-  const size_t after_seconds = 19;
-  std::string_view rest = std::string_view(text).substr(std::min(text.size(), after_seconds));
+  std::string_view rest = t.substr(19);
   if (!rest.empty() && rest.front() == '.') {
     size_t digits = 1;
     while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
@@ -39,9 +69,9 @@ Result<std::chrono::system_clock::time_point> ParseIso8601Utc(const std::string&
   if (rest != "Z" && rest != "+00:00" && rest != "+0000" && !rest.empty()) {
     return Status::Corruption(fmt::format("time '{}' is not in UTC", text));
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  const int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
 Result<std::chrono::system_clock::time_point> ParseHttpDate(const std::string& text) {

@@ -5,7 +5,7 @@
 
 #include "cache/calendar.h"
 #include "cache/jira_keys.h"
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 #include "cache/tables.h"
 
 namespace slack_intel::cache {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 #include "store/local_walker.h"
 #include "util/result.h"
 

@@ -1,4 +1,4 @@
-#include "cache/partition_path.h"
+#include "cache/layout.h"
 
 #include <fmt/format.h>
 

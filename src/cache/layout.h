@@ -6,6 +6,9 @@
 
 namespace slack_intel::cache {
 
+// The cache's layout, in one place (docs/cache-layout.md): its partition paths, and what sync
+// makes of them.
+
 // The folder of the cache whose files sync maps to the bucket's root (raw/<X> <-> <X>; any
 // other file <name> <-> <name>), as the user guide shows. The CLI hands it to the stores.
 inline constexpr char kRawFolder[] = "raw";
