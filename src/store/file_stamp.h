@@ -21,6 +21,10 @@ struct FileStamp {
 
 FileStamp FileStampOf(const struct stat& st);
 
+// Sets the file's mtime (ns since the epoch; INT64_MIN, kUnknownTime: left as it is), as aws s3
+// sync gives a downloaded file its object's time. Best effort: a failure leaves the time.
+void SetFileMtime(const std::filesystem::path& path, int64_t mtime_ns);
+
 // The file's stamp (lstat). Errors: kNotFound, kIOError.
 Result<FileStamp> StatFile(const std::filesystem::path& path);
 

@@ -24,14 +24,6 @@ namespace fs = std::filesystem;
 constexpr size_t kNameMaxBytes = 255;  // NAME_MAX of Linux file systems
 constexpr size_t kCopyBufferBytes = 1 << 20;
 
-void SetMtime(const fs::path& path, int64_t mtime_ns) {
-  if (mtime_ns == kUnknownTime) return;
-  const struct timespec times[2] = {
-      {0, UTIME_OMIT},
-      {static_cast<time_t>(mtime_ns / 1'000'000'000), static_cast<long>(mtime_ns % 1'000'000'000)}};
-  ::utimensat(AT_FDCWD, path.c_str(), times, 0);
-}
-
 // Copies `from` to `to` through a hidden temp file renamed over it; returns the MD5 (hex) of
 // the bytes copied. `expected_size`, if given, must be the source's size.
 Result<std::string> CopyFile(const fs::path& from, const fs::path& to,
@@ -59,7 +51,7 @@ Result<std::string> CopyFile(const fs::path& from, const fs::path& to,
         fmt::format("{} holds {} bytes, not the {} listed", from.string(), copied, *expected_size));
   }
   SLACK_INTEL_RETURN_IF_ERROR(out.Commit());
-  SetMtime(to, mtime_ns);
+  SetFileMtime(to, mtime_ns);
   SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, Md5FileRange(to.string(), 0, copied));
   return HexEncode(md5);
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <system_error>
 
+#include "store/file_stamp.h"
 #include "store/s3_listing.h"
 #include "util/atomic_file.h"
 #include "util/digest.h"
@@ -32,13 +33,6 @@ ObjectInfo InfoOf(s3::ObjectSummary&& o) {
 
 std::string ContentType(std::string_view key) {
   return key.ends_with(".parquet") ? "application/vnd.apache.parquet" : "application/octet-stream";
-}
-
-void SetMtime(const fs::path& path, int64_t mtime_ns) {
-  if (mtime_ns == kUnknownTime) return;
-  const struct timespec times[2] = {{0, UTIME_OMIT},
-                                    {static_cast<time_t>(mtime_ns / 1'000'000'000), 0}};
-  ::utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
 class S3StoreListing final : public ObjectListing {
@@ -152,7 +146,7 @@ Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destin
     return fail(Status::Corruption(
         fmt::format("the downloaded bytes have MD5 {}, the object says {}", md5_hex, expected)));
   }
-  SetMtime(temp, object.mtime_ns);
+  SetFileMtime(temp, object.mtime_ns);
   fs::rename(temp, destination, error);
   if (error) {
     return fail(
