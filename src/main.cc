@@ -23,8 +23,8 @@ constexpr int kExitUsage = 2;
 
 int main(int argc, char** argv) {
   // Our worker threads wait on the network, not on malloc: two arenas instead of glibc's one
-  // per thread keep memory that one thread freed reusable by the others (a 20,000-file sync:
-  // 54 -> 45 MB peak RSS, no slower; docs/BENCHMARKS.md).
+  // per thread keep memory that one thread freed reusable by the others (the peak RSS it
+  // saves: docs/BENCHMARKS.md, "Memory (before streaming)").
   mallopt(M_ARENA_MAX, 2);
   slack_intel::cli::CommandLine command_line;
   CLI::App& app = command_line.app();

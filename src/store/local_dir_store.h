@@ -27,7 +27,7 @@ struct LocalDirOptions {
 // or temporary names (SkippedName), which no listing shows.
 std::optional<std::string> UnsafeFileKey(std::string_view key);
 
-// A folder on this machine as an ObjectStore: objects are its files, keyed as LocalDirOptions
+// A local folder as an ObjectStore: objects are its files, keyed as LocalDirOptions
 // says. Writes go to a hidden temp file beside the destination, then a rename: a reader never
 // sees a partial file, and the temp names are invisible to List. Files whose key would map back
 // to another path (a file directly in the keyed folder, a folder beside it) are not objects of

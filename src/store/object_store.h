@@ -71,7 +71,7 @@ struct ListOptions {
   int concurrency = 1;
 };
 
-// What a store that is a folder on this machine can also do: hand out the files themselves.
+// What a store that is a local folder can also do: hand out the files themselves.
 class LocalFolder {
  public:
   virtual ~LocalFolder() = default;
@@ -123,7 +123,7 @@ class ObjectStore {
 
   // Optional abilities (rclone's way: a caller asks, a store answers what it can do).
 
-  // The store as a folder on this machine, for stores that are one; null for others.
+  // The store as a local folder, for stores that are one; null for others.
   virtual LocalFolder* AsLocalFolder() { return nullptr; }
   // Whether `key` can be an object of this store: OK, or kInvalidArgument saying why (a folder
   // refuses keys that would land outside it). Remote stores take any key a listing shows.
