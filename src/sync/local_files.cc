@@ -2,15 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <system_error>
 
 namespace slack_intel::sync {
+
 bool HasParquetFooter(const std::filesystem::path& path, uint64_t size_bytes) {
   if (size_bytes < 12) return false;
   // Two small reads: a stream would read 8 KiB to get the first 4 bytes, for every file of a

@@ -2,9 +2,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "util/result.h"
 
