@@ -1,6 +1,7 @@
 #include "import/export_archive.h"
 
 #include <fmt/format.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <fstream>
@@ -8,8 +9,6 @@
 #include <mutex>
 #include <sstream>
 #include <system_error>
-
-#include "import/libzip.h"
 
 namespace slack_intel::import {
 namespace {
@@ -35,11 +34,11 @@ Status NotAnExport(const std::filesystem::path& path, const std::vector<std::str
       fmt::format("{} is not a Slack export: it has no channels.json", path.string()));
 }
 
-std::string ZipErrorText(const LibZip& lib, int code) {
+std::string ZipErrorText(int code) {
   zip_error_t error;
-  lib.error_init_with_code(&error, code);
-  std::string text = lib.error_strerror(&error);
-  lib.error_fini(&error);
+  zip_error_init_with_code(&error, code);
+  std::string text = zip_error_strerror(&error);
+  zip_error_fini(&error);
   return text;
 }
 
@@ -49,9 +48,9 @@ constexpr uint64_t kMaxEntryBytes = uint64_t{1} << 30;
 
 class ZipArchive : public ExportArchive {
  public:
-  ZipArchive(std::filesystem::path path, std::string root, const LibZip& lib, zip_t* zip)
-      : ExportArchive(std::move(path), std::move(root)), lib_(lib), zip_(zip) {}
-  ~ZipArchive() override { lib_.discard(zip_); }
+  ZipArchive(std::filesystem::path path, std::string root, zip_t* zip)
+      : ExportArchive(std::move(path), std::move(root)), zip_(zip) {}
+  ~ZipArchive() override { zip_discard(zip_); }
   ZipArchive(const ZipArchive&) = delete;
   ZipArchive& operator=(const ZipArchive&) = delete;
 
@@ -67,17 +66,17 @@ class ZipArchive : public ExportArchive {
       return Status::NotFound(fmt::format("{}: no such file", Describe(file)));
     std::lock_guard lock(mutex_);  // one zip_t reads one entry at a time
     zip_stat_t st;
-    lib_.stat_init(&st);
-    if (lib_.stat_index(zip_, it->second, 0, &st) != 0) {
-      return Status::Corruption(fmt::format("{}: {}", Describe(file), lib_.strerror(zip_)));
+    zip_stat_init(&st);
+    if (zip_stat_index(zip_, it->second, 0, &st) != 0) {
+      return Status::Corruption(fmt::format("{}: {}", Describe(file), zip_strerror(zip_)));
     }
-    zip_file_t* entry = lib_.fopen_index(zip_, it->second, 0);
+    zip_file_t* entry = zip_fopen_index(zip_, it->second, 0);
     if (entry == nullptr) {
-      return Status::Corruption(fmt::format("{}: {}", Describe(file), lib_.strerror(zip_)));
+      return Status::Corruption(fmt::format("{}: {}", Describe(file), zip_strerror(zip_)));
     }
     std::string bytes;
     const auto too_big = [&] {
-      lib_.fclose(entry);
+      zip_fclose(entry);
       return Status::Corruption(fmt::format("{}: over {} MiB uncompressed (a ZIP bomb?)",
                                             Describe(file), kMaxEntryBytes >> 20));
     };
@@ -85,22 +84,21 @@ class ZipArchive : public ExportArchive {
     if (st.valid & ZIP_STAT_SIZE) bytes.reserve(st.size);
     char buffer[64 * 1024];
     while (true) {
-      const zip_int64_t n = lib_.fread(entry, buffer, sizeof buffer);
+      const zip_int64_t n = zip_fread(entry, buffer, sizeof buffer);
       if (n < 0) {  // a CRC mismatch or truncated data
-        const std::string why = lib_.file_strerror(entry);
-        lib_.fclose(entry);
+        const std::string why = zip_file_strerror(entry);
+        zip_fclose(entry);
         return Status::Corruption(fmt::format("{}: {}", Describe(file), why));
       }
       if (n == 0) break;
       if (bytes.size() + static_cast<size_t>(n) > kMaxEntryBytes) return too_big();
       bytes.append(buffer, static_cast<size_t>(n));
     }
-    lib_.fclose(entry);
+    zip_fclose(entry);
     return bytes;
   }
 
  private:
-  const LibZip& lib_;
   zip_t* zip_;
   std::map<std::string, zip_uint64_t> index_;
   std::mutex mutex_;
@@ -186,21 +184,20 @@ Result<std::unique_ptr<ExportArchive>> ExportArchive::Open(const std::filesystem
   if (!std::filesystem::exists(path, error)) {
     return Status::NotFound(fmt::format("export not found: {}", path.string()));
   }
-  SLACK_INTEL_ASSIGN_OR_RETURN(const LibZip* lib, LibZip::Get());
   int code = 0;
-  zip_t* zip = lib->open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
+  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
   if (zip == nullptr) {
     return Status::Corruption(
-        fmt::format("{} is not a readable ZIP: {}", path.string(), ZipErrorText(*lib, code)));
+        fmt::format("{} is not a readable ZIP: {}", path.string(), ZipErrorText(code)));
   }
-  auto archive = std::make_unique<ZipArchive>(path, "", *lib, zip);
+  auto archive = std::make_unique<ZipArchive>(path, "", zip);
   std::vector<std::string> names;
-  const zip_int64_t count = lib->get_num_entries(zip, 0);
+  const zip_int64_t count = zip_get_num_entries(zip, 0);
   for (zip_int64_t i = 0; i < count; ++i) {
-    const char* name = lib->get_name(zip, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
+    const char* name = zip_get_name(zip, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
     if (name == nullptr) {
       return Status::Corruption(
-          fmt::format("{}: entry {}: {}", path.string(), i, lib->strerror(zip)));
+          fmt::format("{}: entry {}: {}", path.string(), i, zip_strerror(zip)));
     }
     if (auto unsafe = UnsafeEntryName(name)) {
       return Status::InvalidArgument(
