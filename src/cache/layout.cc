@@ -20,6 +20,27 @@ std::string EscapePartitionValue(std::string_view value) {
   return out;
 }
 
+std::string UnescapePartitionValue(std::string_view folder_value) {
+  if (folder_value == "__HIVE_DEFAULT_PARTITION__") return "";
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < folder_value.size(); ++i) {
+    if (folder_value[i] == '%' && i + 2 < folder_value.size() && hex(folder_value[i + 1]) >= 0 &&
+        hex(folder_value[i + 2]) >= 0) {
+      out += static_cast<char>(hex(folder_value[i + 1]) * 16 + hex(folder_value[i + 2]));
+      i += 2;
+    } else {
+      out += folder_value[i];
+    }
+  }
+  return out;
+}
+
 bool ChannelFitsInFolderName(std::string_view channel) {
   constexpr size_t kNameMax = 255;
   return std::string_view("channel=").size() + EscapePartitionValue(channel).size() <= kNameMax;

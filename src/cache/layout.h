@@ -13,11 +13,17 @@ namespace slack_intel::cache {
 // other file <name> <-> <name>), as the user guide shows. The CLI hands it to the stores.
 inline constexpr char kRawFolder[] = "raw";
 
+// The bucket folder (under the prefix) of the manifests athena-ddl's tables read; sync never
+// uploads, downloads or deletes under it.
+inline constexpr char kAthenaFolder[] = "_athena";
+
 // Escapes a Hive partition value the way Hive does (FileUtils.escapePathName): every byte
 // below 0x20, 0x7F and one of "#%'*/:=?\\{[]^ becomes %XX (uppercase hex), so any channel
 // name is one safe folder name that Athena, Spark, Trino and DuckDB decode back. An empty
 // value is Hive's __HIVE_DEFAULT_PARTITION__.
 std::string EscapePartitionValue(std::string_view value);
+// The inverse: %XX decoded, __HIVE_DEFAULT_PARTITION__ -> "". Malformed escapes stay as they are.
+std::string UnescapePartitionValue(std::string_view folder_value);
 
 // Whether "channel=<escaped name>" is a folder name file systems accept (NAME_MAX, 255 bytes).
 // Slack caps names at 80 characters; an export or a hostile server may not.

@@ -26,6 +26,7 @@ CommandLine::CommandLine()
   import_ = SetUpImportCommand(app, import_options_);
   sync_ = SetUpSyncCommand(app, sync_options_);
   inspect_ = SetUpInspectCommand(app, inspect_options_);
+  athena_ddl_ = SetUpAthenaDdlCommand(app, athena_ddl_options_);
 }
 
 CommandLine::~CommandLine() = default;
@@ -46,10 +47,13 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.cache_path, sync_options_.cache_path);
   set(config.cache_path, cache_options_.cache_path);
   set(config.cache_path, import_options_.cache_path);
+  set(config.cache_path, athena_ddl_options_.cache_path);
   set(config.timezone, cache_options_.timezone);
   set(config.timezone, import_options_.timezone);
   set(config.bucket, sync_options_.bucket);
   set(config.prefix, sync_options_.prefix);
+  set(config.bucket, athena_ddl_options_.bucket);
+  set(config.prefix, athena_ddl_options_.prefix);
   set(config.region, sync_options_.region);
   set(config.profile, sync_options_.profile);
   set(config.endpoint_url, sync_options_.endpoint_url);
@@ -77,6 +81,7 @@ Status CommandLine::Run() const {
     return RunImport(options);
   }
   if (inspect_->parsed()) return RunInspect(inspect_options_);
+  if (athena_ddl_->parsed()) return RunAthenaDdl(athena_ddl_options_);
   return Status::Internal("no subcommand was parsed");
 }
 

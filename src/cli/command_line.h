@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "cli/athena_ddl_command.h"
 #include "cli/cache_command.h"
 #include "cli/import_command.h"
 #include "cli/inspect_command.h"
@@ -49,6 +50,7 @@ class CommandLine {
   const CacheOptions& cache_options() const { return cache_options_; }
   const ImportOptions& import_options() const { return import_options_; }
   const InspectOptions& inspect_options() const { return inspect_options_; }
+  const AthenaDdlOptions& athena_ddl_options() const { return athena_ddl_options_; }
 
  private:
   std::unique_ptr<CLI::App> app_;
@@ -59,10 +61,12 @@ class CommandLine {
   CacheOptions cache_options_;
   ImportOptions import_options_;
   InspectOptions inspect_options_;
+  AthenaDdlOptions athena_ddl_options_;
   CLI::App* sync_ = nullptr;
   CLI::App* cache_ = nullptr;
   CLI::App* import_ = nullptr;
   CLI::App* inspect_ = nullptr;
+  CLI::App* athena_ddl_ = nullptr;
 };
 
 }  // namespace slack_intel::cli

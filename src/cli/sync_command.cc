@@ -131,6 +131,7 @@ Status RunSync(const SyncOptions& options) {
       settings.filter.Exclude(pattern);
     }
   }
+  settings.filter.Exclude(fmt::format("{}/*", cache::kAthenaFolder));  // last: no --include wins
   settings.dry_run = options.dry_run;
   settings.delete_removed = options.delete_removed;
   settings.concurrency = options.concurrency;

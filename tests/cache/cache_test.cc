@@ -26,6 +26,16 @@ TEST(EscapePartitionValue, EscapesWhatHiveEscapesSoAnyChannelNameIsOneSafeFolder
             "raw/jira/dt=2026-01-02/data.parquet");
 }
 
+TEST(UnescapePartitionValue, GivesBackEveryNameEscapePartitionValueWasGiven) {
+  for (const char* name : {"dev-ops_2", "a/b", "x=y:z", "100%", "tab\there", "café-日本", "..",
+                           ".hidden", "", "%41 stays?", "quote'back\\slash"}) {
+    EXPECT_EQ(UnescapePartitionValue(EscapePartitionValue(name)), name);
+  }
+  EXPECT_EQ(UnescapePartitionValue("50%"), "50%");  // not an escape: kept as it is
+  EXPECT_EQ(UnescapePartitionValue("%zz%4"), "%zz%4");
+  EXPECT_EQ(UnescapePartitionValue("%e2%82%ac"), "€");  // lowercase hex (Spark writes it)
+}
+
 TEST(ExtractJiraKeys, FindsKeysInTextAndBrowseLinksOnlyAsWholeWords) {
   EXPECT_EQ(ExtractJiraKeys("fixed OPS-42 and ABC_1-7, see <https://acme.atlassian.net/browse/"
                             "DATA-9|DATA-9> and OPS-42 again"),

@@ -835,5 +835,23 @@ TEST_F(SyncE2E, AProgressLineOnATerminalOnlyAndNeverInPipesOrJson) {
   EXPECT_EQ(piped.stderr_text.find("\033[K"), std::string::npos) << "no terminal, no line";
 }
 
+// athena-ddl's users table reads users.parquet through a manifest under _athena/: sync never
+// deletes it (not even with --include '*'), nor pulls it into the cache.
+TEST_F(SyncE2E, TheAthenaManifestIsNeverDeletedOrPulled) {
+  ASSERT_EQ(Sync().exit_code, 0);
+  const std::string manifest = "prod/_athena/users/symlink.txt";
+  ASSERT_EQ(Boto3("put", manifest, "s3://" + bucket_ + "/prod/users.parquet\n").exit_code, 0);
+  ProcessResult run = Sync({"--delete", "--include", "*", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(Summary(run)["deleted"], 0) << run.stdout_text;
+  const auto keys = Keys();
+  EXPECT_NE(std::find(keys.begin(), keys.end(), manifest), keys.end());
+  const fs::path copy = dir_.path() / "colleague/cache";
+  ProcessResult pulled = Sync({"--pull", "--delete", "--json"}, "", copy);
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.stderr_text;
+  EXPECT_FALSE(fs::exists(copy / "_athena")) << pulled.stdout_text;
+  EXPECT_FALSE(fs::exists(copy / "raw/_athena")) << pulled.stdout_text;
+}
+
 }  // namespace
 }  // namespace slack_intel::testing
