@@ -74,76 +74,90 @@ void AddPartitionStatements(std::string& out, const std::string& table,
   out += "\n";
 }
 
-void MessagesTable(std::string& out, const AthenaDdlOptions& options,
-                   const CachePartitions& cache) {
-  const std::string table = Table(options, "slack_messages");
-  const std::string location = options.location + "messages/";
+// A table partitioned by day (and for messages, by channel), and how it learns its partitions.
+struct PartitionedTable {
+  std::string_view name, folder, about;
+  parquet::Schema schema;
+  std::string_view partition_columns;   // for PARTITIONED BY
+  std::string_view path_template;       // of a partition, under the folder, for projection
+  std::string first_day;                // empty: no partitions yet
+  std::string more_projection;          // properties beyond dt's
+  std::string after_projection;         // a statement to print after the CREATE
+  std::vector<std::string> partitions;  // PARTITION (...) LOCATION '...' of each
+};
+
+void WriteTable(std::string& out, const AthenaDdlOptions& options, const PartitionedTable& t) {
+  const std::string table = Table(options, t.name);
+  const std::string location = fmt::format("{}{}/", options.location, t.folder);
   out += fmt::format(
-      "-- One row per message and thread reply; partitions: messages/dt=YYYY-MM-DD/channel=NAME/\n"
+      "-- {}; partitions: {}/{}\n"
       "CREATE EXTERNAL TABLE IF NOT EXISTS {} (\n{})\n"
-      "PARTITIONED BY (`dt` STRING, `channel` STRING)\n"
+      "PARTITIONED BY ({})\n"
       "STORED AS PARQUET\n"
       "LOCATION '{}'",
-      table, Columns(MessageSchema()), location);
-  const std::vector<std::string> channels = ChannelValues(cache);
-  if (options.projection && !cache.messages.empty()) {
+      t.about, t.folder, t.path_template, table, Columns(t.schema), t.partition_columns, location);
+  if (options.projection && !t.first_day.empty()) {
     out += fmt::format(
         "\nTBLPROPERTIES (\n"
-        "  'projection.enabled'='true',\n{}"
-        "  'projection.channel.type'='enum',\n"
-        "  {},\n"
-        "  'storage.location.template'='{}dt=${{dt}}/channel=${{channel}}/'\n);\n\n",
-        DayRangeProperties(cache.messages.front().day), ChannelValuesProperty(channels), location);
-    out += fmt::format(
-        "-- Channels added later: run `slack-intel athena-ddl --projection` again and run this\n"
-        "-- statement from its output.\n"
-        "ALTER TABLE {} SET TBLPROPERTIES ({});\n\n",
-        table, ChannelValuesProperty(channels));
+        "  'projection.enabled'='true',\n{}{}"
+        "  'storage.location.template'='{}{}'\n);\n\n{}",
+        DayRangeProperties(t.first_day), t.more_projection, location, t.path_template,
+        t.after_projection);
   } else {
     out += ";\n\n";
   }
-  if (options.partitions) {
-    std::vector<std::string> specs;
-    for (const MessagesPartition& p : cache.messages) {
-      const std::string& value = PlainLiteral(p.channel) ? p.channel : p.folder_value;
-      specs.push_back(
-          fmt::format("PARTITION (`dt`='{}', `channel`='{}') LOCATION '{}dt={}/channel={}/'", p.day,
-                      value, location, p.day, p.folder_value));
-    }
-    if (!specs.empty()) AddPartitionStatements(out, table, specs);
+  if (options.partitions && !t.partitions.empty()) {
+    AddPartitionStatements(out, table, t.partitions);
   }
-  if (!options.projection && !options.partitions)
+  if (!options.projection && !options.partitions) {
     out += fmt::format("MSCK REPAIR TABLE {};\n\n", table);
+  }
+}
+
+void MessagesTable(std::string& out, const AthenaDdlOptions& options,
+                   const CachePartitions& cache) {
+  PartitionedTable t{.name = "slack_messages",
+                     .folder = "messages",
+                     .about = "One row per message and thread reply",
+                     .schema = MessageSchema(),
+                     .partition_columns = "`dt` STRING, `channel` STRING",
+                     .path_template = "dt=${dt}/channel=${channel}/",
+                     .first_day = cache.messages.empty() ? "" : cache.messages.front().day,
+                     .more_projection = "",
+                     .after_projection = "",
+                     .partitions = {}};
+  const std::string channels = ChannelValuesProperty(ChannelValues(cache));
+  t.more_projection = fmt::format("  'projection.channel.type'='enum',\n  {},\n", channels);
+  t.after_projection = fmt::format(
+      "-- Channels added later: run `slack-intel athena-ddl --projection` again and run this\n"
+      "-- statement from its output.\n"
+      "ALTER TABLE {} SET TBLPROPERTIES ({});\n\n",
+      Table(options, t.name), channels);
+  for (const MessagesPartition& p : cache.messages) {
+    const std::string& value = PlainLiteral(p.channel) ? p.channel : p.folder_value;
+    t.partitions.push_back(
+        fmt::format("PARTITION (`dt`='{}', `channel`='{}') LOCATION '{}messages/dt={}/channel={}/'",
+                    p.day, value, options.location, p.day, p.folder_value));
+  }
+  WriteTable(out, options, t);
 }
 
 void JiraTable(std::string& out, const AthenaDdlOptions& options, const CachePartitions& cache) {
-  const std::string table = Table(options, "slack_jira");
-  const std::string location = options.location + "jira/";
-  out += fmt::format(
-      "-- One row per Jira ticket mentioned on a day; partitions: jira/dt=YYYY-MM-DD/\n"
-      "CREATE EXTERNAL TABLE IF NOT EXISTS {} (\n{})\n"
-      "PARTITIONED BY (`dt` STRING)\n"
-      "STORED AS PARQUET\n"
-      "LOCATION '{}'",
-      table, Columns(JiraSchema()), location);
-  if (options.projection && !cache.jira_days.empty()) {
-    out += fmt::format(
-        "\nTBLPROPERTIES (\n"
-        "  'projection.enabled'='true',\n{}"
-        "  'storage.location.template'='{}dt=${{dt}}/'\n);\n\n",
-        DayRangeProperties(cache.jira_days.front()), location);
-  } else {
-    out += ";\n\n";
+  PartitionedTable t{.name = "slack_jira",
+                     .folder = "jira",
+                     .about = "One row per Jira ticket mentioned on a day",
+                     .schema = JiraSchema(),
+                     .partition_columns = "`dt` STRING",
+                     .path_template = "dt=${dt}/",
+                     .first_day = cache.jira_days.empty() ? "" : cache.jira_days.front(),
+                     .more_projection = "",
+                     .after_projection = "",
+                     .partitions = {}};
+  for (const std::string& day : cache.jira_days) {
+    t.partitions.push_back(
+        fmt::format("PARTITION (`dt`='{}') LOCATION '{}jira/dt={}/'", day, options.location, day));
   }
-  if (options.partitions) {
-    std::vector<std::string> specs;
-    for (const std::string& day : cache.jira_days) {
-      specs.push_back(fmt::format("PARTITION (`dt`='{}') LOCATION '{}dt={}/'", day, location, day));
-    }
-    if (!specs.empty()) AddPartitionStatements(out, table, specs);
-  }
-  if (!options.projection && !options.partitions)
-    out += fmt::format("MSCK REPAIR TABLE {};\n\n", table);
+  WriteTable(out, options, t);
 }
 
 void UsersTable(std::string& out, const AthenaDdlOptions& options) {
