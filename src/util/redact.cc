@@ -68,10 +68,12 @@ std::string RedactSecrets(std::string_view text) {
       break;
     }
     if (redacted) continue;
-    // Slack tokens: xox?- or xapp- followed by token characters.
+    // Slack tokens: xox?- or xapp- followed by token characters. "xoxb-..." and "(xoxp-)" show a
+    // token's shape in help and errors: no letter or digit after the dash, no token.
     const bool slack =
-        (StartsWithIgnoreCase(text, i, "xox") && i + 4 < text.size() && text[i + 4] == '-') ||
-        StartsWithIgnoreCase(text, i, "xapp-");
+        ((StartsWithIgnoreCase(text, i, "xox") && i + 4 < text.size() && text[i + 4] == '-') ||
+         StartsWithIgnoreCase(text, i, "xapp-")) &&
+        i + 5 < text.size() && std::isalnum(static_cast<unsigned char>(text[i + 5]));
     if (slack && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
       size_t end = i;
       while (end < text.size() &&

@@ -40,7 +40,9 @@ TEST(RedactSecrets, HidesSignaturesTokensAndKeysButKeepsTheRest) {
 TEST(RedactSecrets, LeavesOrdinaryTextAlone) {
   for (std::string_view text :
        {"sync: upload dt=2024-05-01/data.parquet: s3 PUT: 503 SlowDown (5 attempts)",
-        "tokenizer settings", "the authorization header was missing", ""}) {
+        "tokenizer settings", "the authorization header was missing", "",
+        "no Slack token: export SLACK_TOKEN=xoxb-... or set slack.token",
+        "a user token (xoxp-) lacks scopes", "xapp-<app-level token>"}) {
     EXPECT_EQ(RedactSecrets(text), text);
   }
 }
