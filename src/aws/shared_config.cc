@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <system_error>
 
@@ -81,33 +82,57 @@ std::optional<IniSection> SharedConfig::Services(const std::string& name) const 
   return Find(config_, "services " + name);
 }
 
-std::string ResolveProfileName(const std::string& flag, const Environment& env) {
-  if (!flag.empty()) return flag;
-  for (const char* name : {"AWS_PROFILE", "AWS_DEFAULT_PROFILE"}) {
-    if (std::string value = EnvValue(env, name); !value.empty()) return value;
+namespace {
+
+// Returns `value` after noting `from` in `*source` (when asked).
+std::string From(std::string value, std::string from, std::string* source) {
+  if (source != nullptr) *source = std::move(from);
+  return value;
+}
+
+// The first of the variables `names` that is set, with its source; "" when none is.
+std::string FirstEnv(std::initializer_list<const char*> names, const Environment& env,
+                     std::string* source) {
+  for (const char* name : names) {
+    if (std::string value = EnvValue(env, name); !value.empty())
+      return From(value, fmt::format("environment {}", name), source);
   }
-  return "default";
+  return "";
+}
+
+}  // namespace
+
+std::string ResolveProfileName(const std::string& flag, const Environment& env,
+                               std::string* source) {
+  if (!flag.empty()) return From(flag, "flag", source);
+  if (std::string value = FirstEnv({"AWS_PROFILE", "AWS_DEFAULT_PROFILE"}, env, source);
+      !value.empty())
+    return value;
+  return From("default", "default", source);
 }
 
 std::string ResolveRegion(const std::string& flag, const Environment& env,
-                          const SharedConfig& config, const std::string& profile) {
-  if (!flag.empty()) return flag;
-  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-    if (std::string value = EnvValue(env, name); !value.empty()) return value;
-  }
+                          const SharedConfig& config, const std::string& profile,
+                          std::string* source) {
+  if (!flag.empty()) return From(flag, "flag", source);
+  if (std::string value = FirstEnv({"AWS_REGION", "AWS_DEFAULT_REGION"}, env, source);
+      !value.empty())
+    return value;
   if (auto section = config.ConfigProfile(profile)) {
     if (auto it = section->find("region"); it != section->end() && !it->second.empty())
-      return it->second;
+      return From(it->second,
+                  fmt::format("profile {} in {}", profile, config.config_path().string()), source);
   }
-  return "us-east-1";
+  return From("us-east-1", "default", source);
 }
 
 std::string ResolveS3Endpoint(const std::string& flag, const Environment& env,
-                              const SharedConfig& config, const std::string& profile) {
-  if (!flag.empty()) return flag;
-  for (const char* name : {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
-    if (std::string value = EnvValue(env, name); !value.empty()) return value;
-  }
+                              const SharedConfig& config, const std::string& profile,
+                              std::string* source) {
+  if (!flag.empty()) return From(flag, "flag", source);
+  if (std::string value = FirstEnv({"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}, env, source);
+      !value.empty())
+    return value;
   auto setting = [](const std::optional<IniSection>& section, const char* key) -> std::string {
     if (!section) return "";
     auto it = section->find(key);
@@ -117,12 +142,15 @@ std::string ResolveS3Endpoint(const std::string& flag, const Environment& env,
   // "services = NAME" points at a [services NAME] section with "s3 = / endpoint_url = ...".
   if (std::string services = setting(profile_section, "services"); !services.empty()) {
     if (std::string url = setting(config.Services(services), "s3.endpoint_url"); !url.empty())
-      return url;
+      return From(url, fmt::format("services {} in {}", services, config.config_path().string()),
+                  source);
   }
   for (const char* key : {"s3.endpoint_url", "endpoint_url"}) {
-    if (std::string url = setting(profile_section, key); !url.empty()) return url;
+    if (std::string url = setting(profile_section, key); !url.empty())
+      return From(url, fmt::format("profile {} in {}", profile, config.config_path().string()),
+                  source);
   }
-  return "";
+  return From("", "default", source);
 }
 
 }  // namespace slack_intel::aws

@@ -37,17 +37,23 @@ class SharedConfig {
   IniFile credentials_;
 };
 
+// Each resolver below sets `*source`, when given, to where the value came from: "flag",
+// "environment AWS_REGION", "profile prod in /home/u/.aws/config", or "default".
+
 // The profile name in use: `flag` (--profile), else AWS_PROFILE, else AWS_DEFAULT_PROFILE,
 // else "default".
-std::string ResolveProfileName(const std::string& flag, const Environment& env);
+std::string ResolveProfileName(const std::string& flag, const Environment& env,
+                               std::string* source = nullptr);
 
 // --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region > "us-east-1".
 std::string ResolveRegion(const std::string& flag, const Environment& env,
-                          const SharedConfig& config, const std::string& profile);
+                          const SharedConfig& config, const std::string& profile,
+                          std::string* source = nullptr);
 
 // --endpoint-url > AWS_ENDPOINT_URL_S3 > AWS_ENDPOINT_URL > the profile's endpoint_url
 // (or its "s3 = endpoint_url" sub-setting) > "" (AWS by region).
 std::string ResolveS3Endpoint(const std::string& flag, const Environment& env,
-                              const SharedConfig& config, const std::string& profile);
+                              const SharedConfig& config, const std::string& profile,
+                              std::string* source = nullptr);
 
 }  // namespace slack_intel::aws

@@ -293,8 +293,9 @@ Status CacheRun::WriteDay(const std::string& day, std::vector<MessageRow> rows,
   }
   for (const MessageRow& row : rows) write.replies += row.is_thread_reply ? 1 : 0;
   write.messages += static_cast<int64_t>(rows.size());
-  return rows.empty() ? Remove(relative)
-                      : Publish(relative, EncodeMessages(std::move(rows)), &write.batch);
+  return rows.empty()
+             ? Remove(relative)
+             : Publish(relative, EncodeMessages(std::move(rows), s_.compression), &write.batch);
 }
 
 // The channel's partitions reach the disk together (one flush, not one per day).
@@ -399,8 +400,9 @@ Status CacheRun::WriteJira() {
     }
     summary_.jira_tickets += static_cast<int64_t>(rows.size());
     const fs::path relative = JiraPartitionFile(day);
-    SLACK_INTEL_RETURN_IF_ERROR(rows.empty() ? Remove(relative)
-                                             : Publish(relative, EncodeJira(std::move(rows))));
+    SLACK_INTEL_RETURN_IF_ERROR(
+        rows.empty() ? Remove(relative)
+                     : Publish(relative, EncodeJira(std::move(rows), s_.compression)));
   }
   return Status::OK();
 }
@@ -434,7 +436,8 @@ Result<CacheSummary> CacheRun::Run() {
     user_rows.push_back({u.id, u.name, optional(u.real_name), optional(u.display_name), u.is_bot,
                          u.deleted, optional(u.tz)});
   }
-  SLACK_INTEL_RETURN_IF_ERROR(Publish(UsersFile(), EncodeUsers(std::move(user_rows))));
+  SLACK_INTEL_RETURN_IF_ERROR(
+      Publish(UsersFile(), EncodeUsers(std::move(user_rows), s_.compression)));
 
   SLACK_INTEL_ASSIGN_OR_RETURN(std::vector<slack::Channel> all,
                                client_.ListChannels(s_.include_archived));

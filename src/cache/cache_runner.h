@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cache/calendar.h"
+#include "cache/tables.h"
 #include "jira/jira_client.h"
 #include "slack/slack_source.h"
 
@@ -26,6 +27,8 @@ struct CacheSettings {
   // Keep rows the source did not return (import: an export adds and updates messages but
   // never removes cached ones). Otherwise a re-fetched day holds what Slack returns.
   bool keep_rows_not_fetched = false;
+  // A partition is rewritten when its bytes would differ: new rows, or another codec or level.
+  Compression compression;
 };
 
 struct CacheSummary {

@@ -37,10 +37,12 @@ void AppendList(parquet::FileWriter& w, const std::vector<std::string>& items) {
 }
 
 template <typename Row, typename Write>
-Result<std::string> Encode(parquet::Schema schema, const std::vector<Row>& rows, Write write) {
+Result<std::string> Encode(parquet::Schema schema, const std::vector<Row>& rows,
+                           const Compression& compression, Write write) {
   StringOutputStream sink;
   parquet::WriterOptions options;
-  options.codec = parquet::Codec::kZstd;
+  options.codec = compression.codec;
+  options.compression_level = compression.level;
   parquet::FileWriter writer(sink, std::move(schema), options);
   for (const Row& row : rows) {
     write(writer, row);
@@ -125,17 +127,17 @@ void AppendMessage(parquet::FileWriter& w, const MessageRow& r) {
   AppendOptional(w, r.edited_ts);
 }
 
-Result<std::string> EncodeMessages(std::vector<MessageRow> rows) {
+Result<std::string> EncodeMessages(std::vector<MessageRow> rows, const Compression& compression) {
   std::sort(rows.begin(), rows.end(), [](const MessageRow& a, const MessageRow& b) {
     return TsLess(a.message_id, b.message_id);
   });
-  return Encode(MessageSchema(), rows, AppendMessage);
+  return Encode(MessageSchema(), rows, compression, AppendMessage);
 }
 
-Result<std::string> EncodeUsers(std::vector<UserRow> rows) {
+Result<std::string> EncodeUsers(std::vector<UserRow> rows, const Compression& compression) {
   std::sort(rows.begin(), rows.end(),
             [](const UserRow& a, const UserRow& b) { return a.id < b.id; });
-  return Encode(UserSchema(), rows, [](parquet::FileWriter& w, const UserRow& r) {
+  return Encode(UserSchema(), rows, compression, [](parquet::FileWriter& w, const UserRow& r) {
     AppendText(w, r.id);
     AppendText(w, r.name);
     AppendOptional(w, r.real_name);
@@ -146,10 +148,10 @@ Result<std::string> EncodeUsers(std::vector<UserRow> rows) {
   });
 }
 
-Result<std::string> EncodeJira(std::vector<JiraRow> rows) {
+Result<std::string> EncodeJira(std::vector<JiraRow> rows, const Compression& compression) {
   std::sort(rows.begin(), rows.end(),
             [](const JiraRow& a, const JiraRow& b) { return a.key < b.key; });
-  return Encode(JiraSchema(), rows, [](parquet::FileWriter& w, const JiraRow& r) {
+  return Encode(JiraSchema(), rows, compression, [](parquet::FileWriter& w, const JiraRow& r) {
     AppendText(w, r.key);
     for (const auto* field : {&r.summary, &r.status, &r.type, &r.priority, &r.assignee, &r.reporter,
                               &r.created, &r.updated})

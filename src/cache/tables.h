@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "parquet/metadata.h"
 #include "parquet/schema.h"
 #include "util/result.h"
 
@@ -54,15 +55,22 @@ struct JiraRow {
   std::vector<std::string> channels;  // sorted channel names
 };
 
+// How the cache's files are compressed (--codec, --compression-level; docs/schema.md).
+struct Compression {
+  parquet::Codec codec = parquet::Codec::kZstd;
+  int level = 0;  // 0: the codec's default
+};
+
 parquet::Schema MessageSchema();
 parquet::Schema UserSchema();
 parquet::Schema JiraSchema();
 
 // Parquet bytes for the rows, sorted (messages by ts, users by id, tickets by key): identical
 // rows always give identical bytes. Text that is not UTF-8 is repaired (U+FFFD).
-Result<std::string> EncodeMessages(std::vector<MessageRow> rows);
-Result<std::string> EncodeUsers(std::vector<UserRow> rows);
-Result<std::string> EncodeJira(std::vector<JiraRow> rows);
+Result<std::string> EncodeMessages(std::vector<MessageRow> rows,
+                                   const Compression& compression = {});
+Result<std::string> EncodeUsers(std::vector<UserRow> rows, const Compression& compression = {});
+Result<std::string> EncodeJira(std::vector<JiraRow> rows, const Compression& compression = {});
 
 // Appends the row's values, one per column of MessageSchema(), to `writer` (the caller ends
 // the row): how every messages file is written, the benchmark's included.

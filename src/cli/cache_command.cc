@@ -46,6 +46,8 @@ CLI::App* SetUpCacheCommand(CLI::App& app, CacheOptions& options) {
   cache->add_flag("--include-archived", options.include_archived, "Also cache archived channels");
   cache->add_flag("--no-progress", options.no_progress, "No progress line on the terminal");
   cache->add_flag("--json", options.json, "One JSON object per line on stdout");
+  AddCompressionFlags(*cache, options.codec, options.compression_level);
+  AddAutoSyncFlags(*cache, options.auto_sync);
   return cache;
 }
 
@@ -64,6 +66,8 @@ Status RunCache(const CacheOptions& options) {
                                                .count());
   cache::CacheSettings settings;
   settings.cache_path = options.cache_path;
+  SLACK_INTEL_ASSIGN_OR_RETURN(settings.compression,
+                               ParseCompression(options.codec, options.compression_level));
   if (!options.since.empty()) {
     settings.first_day = options.since;
     settings.last_day = options.until.empty() ? today : options.until;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/auto_sync.h"
 #include "config/config_file.h"
 #include "util/status.h"
 
@@ -30,8 +31,11 @@ struct CacheOptions {
   bool include_archived = false;               // --include-archived
   bool no_progress = false;                    // --no-progress
   bool json = false;                           // --json
+  std::string codec = "zstd";                  // --codec zstd|snappy|gzip|none
+  int compression_level = 0;                   // --compression-level; 0: the codec's default
   bool quiet = false;                          // the global --quiet
   config::ConfigFile config;                   // tokens and URLs when the environment has none
+  AutoSyncOptions auto_sync;                   // --sync and its destination
 };
 
 // Registers the `cache` subcommand on `app`, binding its flags to `options`.

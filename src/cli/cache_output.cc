@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/progress_line.h"
+#include "parquet/compression.h"
 #include "util/printable.h"
 #include "util/redact.h"
 
@@ -18,6 +21,38 @@ std::string Setting(std::initializer_list<const char*> names,
     if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
   }
   return configured.value_or("");
+}
+
+Result<cache::Compression> ParseCompression(const std::string& codec, int level) {
+  static const std::map<std::string, parquet::Codec> kCodecs = {
+      {"zstd", parquet::Codec::kZstd},
+      {"snappy", parquet::Codec::kSnappy},
+      {"gzip", parquet::Codec::kGzip},
+      {"none", parquet::Codec::kUncompressed}};
+  const auto it = kCodecs.find(codec);
+  if (it == kCodecs.end()) {
+    return Status::InvalidArgument(
+        fmt::format("unknown codec '{}': zstd, snappy, gzip or none", Printable(codec)));
+  }
+  const auto [lowest, highest] = parquet::CompressionLevels(it->second);
+  if (level != 0 && (level < lowest || level > highest)) {
+    return Status::InvalidArgument(
+        lowest == 0 ? fmt::format("--codec {} takes no --compression-level", codec)
+                    : fmt::format("--compression-level for {} is {} to {}, not {}", codec, lowest,
+                                  highest, level));
+  }
+  return cache::Compression{it->second, level};
+}
+
+void AddCompressionFlags(CLI::App& command, std::string& codec, int& level) {
+  command
+      .add_option("--codec", codec,
+                  "Page compression of the files written: zstd, snappy, gzip or none (the config "
+                  "file's cache.codec)")
+      ->check(CLI::IsMember({"zstd", "snappy", "gzip", "none"}))
+      ->capture_default_str();
+  command.add_option("--compression-level", level,
+                     "zstd 1-22, gzip 1-9; 0: the codec's default (zstd 3, gzip 6)");
 }
 
 std::unique_ptr<jira::JiraClient> MakeJiraClient(const config::ConfigFile& config) {

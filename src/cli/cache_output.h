@@ -10,6 +10,10 @@
 #include "config/config_file.h"
 #include "jira/jira_client.h"
 
+namespace CLI {
+class App;
+}
+
 namespace slack_intel::cli {
 
 // What `cache` and `import` share on the way from a Slack source to the terminal.
@@ -22,6 +26,12 @@ std::string Setting(std::initializer_list<const char*> names,
 // A Jira client when JIRA_URL, JIRA_EMAIL and JIRA_API_TOKEN (or the config file's jira.url,
 // jira.email, jira.api_token) are all set; else null (tickets carry their key alone).
 std::unique_ptr<jira::JiraClient> MakeJiraClient(const config::ConfigFile& config);
+
+// --codec zstd|snappy|gzip|none and --compression-level N (0: the codec's default), for the
+// files cache and import write. Errors: kInvalidArgument naming the codec's levels.
+Result<cache::Compression> ParseCompression(const std::string& codec, int level);
+// Adds --codec and --compression-level to `command`. REQUIRES: both outlive parsing.
+void AddCompressionFlags(CLI::App& command, std::string& codec, int& level);
 
 struct CacheOutputOptions {
   bool json = false;     // one JSON object per event on stdout

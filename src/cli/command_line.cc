@@ -27,6 +27,8 @@ CommandLine::CommandLine()
   sync_ = SetUpSyncCommand(app, sync_options_);
   inspect_ = SetUpInspectCommand(app, inspect_options_);
   athena_ddl_ = SetUpAthenaDdlCommand(app, athena_ddl_options_);
+  config_show_ = SetUpConfigCommand(app, config_show_options_);
+  lifecycle_ = SetUpLifecycleCommand(app, lifecycle_options_);
 }
 
 CommandLine::~CommandLine() = default;
@@ -50,16 +52,36 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.cache_path, athena_ddl_options_.cache_path);
   set(config.timezone, cache_options_.timezone);
   set(config.timezone, import_options_.timezone);
+  set(config.codec, cache_options_.codec);
+  set(config.codec, import_options_.codec);
+  if (config.compression_level) {  // digits only (ParseConfigFile checked)
+    cache_options_.compression_level = import_options_.compression_level =
+        std::stoi(*config.compression_level);
+  }
   set(config.bucket, sync_options_.bucket);
   set(config.prefix, sync_options_.prefix);
   set(config.bucket, athena_ddl_options_.bucket);
+  set(config.bucket, lifecycle_options_.bucket);
+  set(config.prefix, lifecycle_options_.prefix);
+  set(config.region, lifecycle_options_.region);
+  set(config.profile, lifecycle_options_.profile);
+  set(config.endpoint_url, lifecycle_options_.endpoint_url);
   set(config.prefix, athena_ddl_options_.prefix);
   set(config.region, sync_options_.region);
   set(config.profile, sync_options_.profile);
   set(config.endpoint_url, sync_options_.endpoint_url);
+  for (AutoSyncOptions* auto_sync : {&cache_options_.auto_sync, &import_options_.auto_sync}) {
+    set(config.bucket, auto_sync->bucket);
+    set(config.prefix, auto_sync->prefix);
+    set(config.region, auto_sync->region);
+    set(config.profile, auto_sync->profile);
+    set(config.endpoint_url, auto_sync->endpoint_url);
+    auto_sync->enabled = config.sync_auto == "true";
+  }
   if (config.bucket) sync_->get_option("--bucket")->required(false);
   cache_options_.config = config;
   import_options_.config = config;
+  config_show_options_.config = config;
 }
 
 bool CommandLine::has_command() const { return !app_->get_subcommands().empty(); }
@@ -70,18 +92,27 @@ Status CommandLine::Run() const {
     options.quiet = quiet_;
     return RunSync(options);
   }
+  // Auto-sync runs after the cache's lock is released, and only after a successful run.
   if (cache_->parsed()) {
     CacheOptions options = cache_options_;
     options.quiet = quiet_;
-    return RunCache(options);
+    SLACK_INTEL_RETURN_IF_ERROR(CheckAutoSync(options.auto_sync, "cache"));
+    SLACK_INTEL_RETURN_IF_ERROR(RunCache(options));
+    return RunAutoSync(options.auto_sync, options.cache_path, options.json, quiet_,
+                       options.no_progress);
   }
   if (import_->parsed()) {
     ImportOptions options = import_options_;
     options.quiet = quiet_;
-    return RunImport(options);
+    SLACK_INTEL_RETURN_IF_ERROR(CheckAutoSync(options.auto_sync, "import"));
+    SLACK_INTEL_RETURN_IF_ERROR(RunImport(options));
+    return RunAutoSync(options.auto_sync, options.cache_path, options.json, quiet_,
+                       options.no_progress);
   }
   if (inspect_->parsed()) return RunInspect(inspect_options_);
   if (athena_ddl_->parsed()) return RunAthenaDdl(athena_ddl_options_);
+  if (config_show_->parsed()) return RunConfigShow(config_show_options_);
+  if (lifecycle_->parsed()) return RunLifecycle(lifecycle_options_);
   return Status::Internal("no subcommand was parsed");
 }
 

@@ -4,8 +4,10 @@
 
 #include "cli/athena_ddl_command.h"
 #include "cli/cache_command.h"
+#include "cli/config_command.h"
 #include "cli/import_command.h"
 #include "cli/inspect_command.h"
+#include "cli/lifecycle_command.h"
 #include "cli/sync_command.h"
 #include "config/config_file.h"
 #include "util/logging.h"
@@ -62,11 +64,15 @@ class CommandLine {
   ImportOptions import_options_;
   InspectOptions inspect_options_;
   AthenaDdlOptions athena_ddl_options_;
+  ConfigShowOptions config_show_options_;
+  LifecycleOptions lifecycle_options_;
   CLI::App* sync_ = nullptr;
   CLI::App* cache_ = nullptr;
   CLI::App* import_ = nullptr;
   CLI::App* inspect_ = nullptr;
   CLI::App* athena_ddl_ = nullptr;
+  CLI::App* config_show_ = nullptr;
+  CLI::App* lifecycle_ = nullptr;
 };
 
 }  // namespace slack_intel::cli

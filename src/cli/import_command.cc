@@ -30,6 +30,8 @@ CLI::App* SetUpImportCommand(CLI::App& app, ImportOptions& options) {
   import->add_flag("--no-jira", options.no_jira, "Do not write raw/jira partitions");
   import->add_flag("--no-progress", options.no_progress, "No progress line on the terminal");
   import->add_flag("--json", options.json, "One JSON object per line on stdout");
+  AddCompressionFlags(*import, options.codec, options.compression_level);
+  AddAutoSyncFlags(*import, options.auto_sync);
   return import;
 }
 
@@ -42,6 +44,8 @@ Status RunImport(const ImportOptions& options) {
                                cache::Calendar::ForZone(options.timezone));
   cache::CacheSettings settings;
   settings.cache_path = options.cache_path;
+  SLACK_INTEL_ASSIGN_OR_RETURN(settings.compression,
+                               ParseCompression(options.codec, options.compression_level));
   // Day files are Los Angeles days; a day file's messages fall within a day of it anywhere.
   const auto range = source->DayFileRange();
   const std::string first = range ? range->first : "1970-01-02";

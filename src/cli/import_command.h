@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/auto_sync.h"
 #include "config/config_file.h"
 #include "util/status.h"
 
@@ -24,8 +25,11 @@ struct ImportOptions {
   bool no_jira = false;                        // --no-jira
   bool no_progress = false;                    // --no-progress
   bool json = false;                           // --json
+  std::string codec = "zstd";                  // --codec zstd|snappy|gzip|none
+  int compression_level = 0;                   // --compression-level; 0: the codec's default
   bool quiet = false;                          // the global --quiet
   config::ConfigFile config;                   // Jira settings when the environment has none
+  AutoSyncOptions auto_sync;                   // --sync and its destination
 };
 
 // Registers the `import` subcommand on `app`, binding its arguments to `options`.

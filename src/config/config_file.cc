@@ -21,13 +21,18 @@ const std::map<std::string, std::map<std::string, Field>>& Schema() {
        {{"url", &ConfigFile::jira_url},
         {"email", &ConfigFile::jira_email},
         {"api_token", &ConfigFile::jira_api_token}}},
-      {"cache", {{"path", &ConfigFile::cache_path}, {"timezone", &ConfigFile::timezone}}},
+      {"cache",
+       {{"path", &ConfigFile::cache_path},
+        {"timezone", &ConfigFile::timezone},
+        {"codec", &ConfigFile::codec},
+        {"compression_level", &ConfigFile::compression_level}}},
       {"s3",
        {{"bucket", &ConfigFile::bucket},
         {"prefix", &ConfigFile::prefix},
         {"region", &ConfigFile::region},
         {"profile", &ConfigFile::profile},
         {"endpoint_url", &ConfigFile::endpoint_url}}},
+      {"sync", {{"auto", &ConfigFile::sync_auto}}},
   };
   return schema;
 }
@@ -53,8 +58,7 @@ bool Exists(const std::filesystem::path& path) {
 namespace {
 
 // The walk over a parsed file; yaml-cpp may throw from any conversion (ParseConfigFile catches).
-Status ReadSections(const YAML::Node& root, const std::filesystem::path& path,
-                    ConfigFile& config) {
+Status ReadSections(const YAML::Node& root, const std::filesystem::path& path, ConfigFile& config) {
   for (const auto& section : root) {
     if (!section.first.IsScalar())
       return ErrorAt(path, section.first.Mark(), "a section name must be a plain word");
@@ -98,6 +102,23 @@ Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem:
     if (root.IsNull()) return config;  // an empty file
     if (!root.IsMap()) return ErrorAt(path, root.Mark(), "expected sections (slack:, s3:, ...)");
     SLACK_INTEL_RETURN_IF_ERROR(ReadSections(root, path, config));
+    if (config.compression_level &&
+        (config.compression_level->empty() || config.compression_level->size() > 2 ||
+         config.compression_level->find_first_not_of("0123456789") != std::string::npos)) {
+      return Status::InvalidArgument(
+          fmt::format("{}: cache.compression_level must be a number from 0 to 22, not '{}'",
+                      path.string(), *config.compression_level));
+    }
+    if (config.codec && *config.codec != "zstd" && *config.codec != "snappy" &&
+        *config.codec != "gzip" && *config.codec != "none") {
+      return Status::InvalidArgument(
+          fmt::format("{}: cache.codec must be zstd, snappy, gzip or none, not '{}'", path.string(),
+                      *config.codec));
+    }
+    if (config.sync_auto && *config.sync_auto != "true" && *config.sync_auto != "false") {
+      return Status::InvalidArgument(fmt::format("{}: sync.auto must be true or false, not '{}'",
+                                                 path.string(), *config.sync_auto));
+    }
   } catch (const YAML::Exception& e) {
     return ErrorAt(path, e.mark, fmt::format("not valid YAML: {}", e.msg));
   }
@@ -106,27 +127,33 @@ Result<ConfigFile> ParseConfigFile(std::string_view yaml, const std::filesystem:
 
 Result<ConfigFile> LoadConfigFile(const std::optional<std::filesystem::path>& explicit_path) {
   std::filesystem::path path;
+  std::string found_by;
   if (explicit_path) {
     if (!Exists(*explicit_path)) {
       return Status::InvalidArgument(
           fmt::format("--config {}: no such file", explicit_path->string()));
     }
     path = *explicit_path;
+    found_by = "--config";
   } else if (const char* env = std::getenv("SLACK_INTEL_CONFIG"); env && *env) {
     if (!Exists(env)) {
       return Status::InvalidArgument(fmt::format("SLACK_INTEL_CONFIG={}: no such file", env));
     }
     path = env;
+    found_by = "SLACK_INTEL_CONFIG";
   } else if (Exists(".slack-intel.yaml")) {
     path = ".slack-intel.yaml";
+    found_by = "the working directory";
   } else {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
     const std::filesystem::path dir = xdg && *xdg     ? std::filesystem::path(xdg)
                                       : home && *home ? std::filesystem::path(home) / ".config"
                                                       : std::filesystem::path();
-    if (!dir.empty() && Exists(dir / "slack-intel/config.yaml"))
+    if (!dir.empty() && Exists(dir / "slack-intel/config.yaml")) {
       path = dir / "slack-intel/config.yaml";
+      found_by = xdg && *xdg ? "XDG_CONFIG_HOME" : "~/.config";
+    }
   }
   if (path.empty()) return ConfigFile{};
   std::ifstream in(path, std::ios::binary);
@@ -134,6 +161,7 @@ Result<ConfigFile> LoadConfigFile(const std::optional<std::filesystem::path>& ex
   text << in.rdbuf();
   if (!in) return Status::IOError(fmt::format("cannot read {}", path.string()));
   SLACK_INTEL_ASSIGN_OR_RETURN(ConfigFile config, ParseConfigFile(text.str(), path));
+  config.found_by = found_by;
   struct stat st {};
   if ((config.slack_token || config.jira_api_token) && ::stat(path.c_str(), &st) == 0 &&
       (st.st_mode & 077) != 0) {

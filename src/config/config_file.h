@@ -14,6 +14,7 @@ namespace slack_intel::config {
 // (docs/config.md). Flags win over the environment, which wins over this file.
 struct ConfigFile {
   std::filesystem::path path;  // empty when no file was found
+  std::string found_by;        // how: "--config", "SLACK_INTEL_CONFIG", "working directory", ...
 
   // slack:
   std::optional<std::string> slack_token;  // a secret: only in a file readable by its owner
@@ -21,9 +22,11 @@ struct ConfigFile {
   // jira:
   std::optional<std::string> jira_url, jira_email, jira_api_token;
   // cache:
-  std::optional<std::string> cache_path, timezone;
+  std::optional<std::string> cache_path, timezone, codec, compression_level;
   // s3:
   std::optional<std::string> bucket, prefix, region, profile, endpoint_url;
+  // sync:
+  std::optional<std::string> sync_auto;  // "true" or "false": cache and import then sync
 
   std::vector<std::string> warnings;  // e.g. a token in a file others can read
 };

@@ -160,7 +160,8 @@ class ColumnWriterBase : public ColumnWriter {
   // Compresses `body`, appends header + body to `out` and adds both sizes to `m`'s totals.
   Status AppendPage(PageType type, const std::string& body, int32_t num_values, Encoding encoding,
                     std::string& out, ColumnMetaData& m) {
-    SLACK_INTEL_RETURN_IF_ERROR(Compress(options_.codec, body, compressed_));
+    SLACK_INTEL_RETURN_IF_ERROR(
+        Compress(options_.codec, body, compressed_, options_.compression_level));
     if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
       return Status::Internal("page larger than 2 GiB");
     }

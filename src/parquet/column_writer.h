@@ -15,6 +15,7 @@ namespace slack_intel::parquet {
 // Settings a column writer needs; see WriterOptions for what each means.
 struct ColumnWriterOptions {
   Codec codec = Codec::kSnappy;
+  int compression_level = 0;
   bool enable_dictionary = true;
   uint64_t page_size_bytes = 1 << 20;
   uint64_t dictionary_page_size_limit_bytes = 1 << 20;

@@ -13,10 +13,9 @@ constexpr int kZstdLevel = 3;
 constexpr int kGzipLevel = 6;
 constexpr int kGzipWindowBits = 15 + 16;  // +16: gzip wrapper, as the Parquet spec requires
 
-Status GzipCompress(std::string_view input, std::string& out) {
+Status GzipCompress(std::string_view input, std::string& out, int level) {
   z_stream stream{};
-  if (deflateInit2(&stream, kGzipLevel, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&stream, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return Status::Internal("gzip: deflateInit2 failed");
   }
   out.resize(deflateBound(&stream, static_cast<uLong>(input.size())));
@@ -83,7 +82,13 @@ std::string CodecName(Codec codec) {
   return fmt::format("CODEC({})", static_cast<int>(codec));
 }
 
-Status Compress(Codec codec, std::string_view input, std::string& out) {
+std::pair<int, int> CompressionLevels(Codec codec) {
+  if (codec == Codec::kZstd) return {1, 22};
+  if (codec == Codec::kGzip) return {1, 9};
+  return {0, 0};
+}
+
+Status Compress(Codec codec, std::string_view input, std::string& out, int level) {
   switch (codec) {
     case Codec::kUncompressed:
       out.assign(input);
@@ -94,14 +99,14 @@ Status Compress(Codec codec, std::string_view input, std::string& out) {
       return Status::OK();
     case Codec::kZstd: {
       out.resize(ZSTD_compressBound(input.size()));
-      const size_t n =
-          ZSTD_compress(out.data(), out.size(), input.data(), input.size(), kZstdLevel);
+      const size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(),
+                                     level == 0 ? kZstdLevel : level);
       if (ZSTD_isError(n)) return Status::Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
       out.resize(n);
       return Status::OK();
     }
     case Codec::kGzip:
-      return GzipCompress(input, out);
+      return GzipCompress(input, out, level == 0 ? kGzipLevel : level);
     default:
       return Status::Internal(fmt::format("cannot compress with {}", CodecName(codec)));
   }

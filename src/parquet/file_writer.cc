@@ -59,8 +59,18 @@ FileWriter::FileWriter(OutputStream& sink, Schema schema, WriterOptions options)
         fmt::format("parquet: cannot write codec {}", CodecName(options_.codec)));
     return;
   }
-  const ColumnWriterOptions column_options{options_.codec, options_.enable_dictionary,
-                                           options_.page_size_bytes,
+  const auto [lowest, highest] = CompressionLevels(options_.codec);
+  if (options_.compression_level != 0 &&
+      (options_.compression_level < lowest || options_.compression_level > highest)) {
+    status_ = Status::InvalidArgument(
+        lowest == 0
+            ? fmt::format("parquet: {} takes no compression level", CodecName(options_.codec))
+            : fmt::format("parquet: {} levels are {} to {}, not {}", CodecName(options_.codec),
+                          lowest, highest, options_.compression_level));
+    return;
+  }
+  const ColumnWriterOptions column_options{options_.codec, options_.compression_level,
+                                           options_.enable_dictionary, options_.page_size_bytes,
                                            options_.dictionary_page_size_limit_bytes};
   for (const ColumnSpec& spec : schema_) columns_.push_back(MakeColumnWriter(spec, column_options));
 }

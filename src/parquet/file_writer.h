@@ -19,6 +19,8 @@ struct WriterOptions {
   // Page compression: UNCOMPRESSED, SNAPPY, GZIP or ZSTD (Athena, Spark, Trino and DuckDB
   // read all four).
   Codec codec = Codec::kSnappy;
+  // The codec's level (ZSTD 1..22, GZIP 1..9); 0: its default. Not recorded in the file.
+  int compression_level = 0;
   // RLE_DICTIONARY for INT32, INT64, DOUBLE and strings, with a PLAIN fallback per chunk.
   bool enable_dictionary = true;
   // A data page is cut once its encoded values reach this size (between rows).

@@ -9,10 +9,10 @@
 #include <pugixml.hpp>
 #include <set>
 
-#include "util/digest.h"
 #include "aws/sigv4.h"
 #include "s3/error.h"
 #include "s3/replies.h"
+#include "util/digest.h"
 #include "util/http/socket_http_client.h"
 #include "util/http/url.h"
 
@@ -459,6 +459,33 @@ Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& buck
   auto failures = ParseDeleteObjects(response.body);
   if (!failures.ok()) return failures.status().WithContext(call.what());
   return failures;
+}
+
+Result<std::string> Client::GetBucketLifecycle(const std::string& bucket) {
+  Call call("GET", bucket);
+  call.action = "s3:GetLifecycleConfiguration";
+  call.query = {{"lifecycle", ""}};
+  auto response = Execute(call);
+  if (!response.ok()) {
+    const Status& status = response.status();
+    if (status.code() == StatusCode::kNotFound &&
+        status.message().find("NoSuchLifecycleConfiguration") != std::string::npos) {
+      return std::string();
+    }
+    return status;
+  }
+  return std::move(response->body);
+}
+
+Status Client::PutBucketLifecycle(const std::string& bucket, const std::string& xml) {
+  Call call("PUT", bucket);
+  call.action = "s3:PutLifecycleConfiguration";
+  call.query = {{"lifecycle", ""}};
+  call.body = xml;
+  call.headers.push_back({"content-type", "application/xml"});
+  call.headers.push_back({"content-md5", Base64Encode(Md5(call.body))});  // required
+  call.payload_sha256 = HexEncode(Sha256(call.body));
+  return Execute(call).status();
 }
 
 }  // namespace slack_intel::s3

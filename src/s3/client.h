@@ -146,6 +146,11 @@ class Client {
   Result<std::vector<DeleteFailure>> DeleteObjects(const std::string& bucket,
                                                    const std::vector<std::string>& keys);
 
+  // The bucket's lifecycle configuration (LifecycleConfiguration XML); "" when it has none.
+  Result<std::string> GetBucketLifecycle(const std::string& bucket);
+  // Replaces the bucket's lifecycle configuration, with the Content-MD5 S3 requires.
+  Status PutBucketLifecycle(const std::string& bucket, const std::string& xml);
+
   // The region requests for `bucket` go to (after any redirect).
   std::string RegionFor(const std::string& bucket) const;
 

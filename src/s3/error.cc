@@ -39,7 +39,7 @@ Status ToStatus(const S3Error& e) {
   if (!e.message.empty()) text += ": " + e.message;
   const std::string& c = e.code;
   if (c == "NoSuchBucket" || c == "NoSuchKey" || c == "NoSuchUpload" ||
-      (c.empty() && e.http_status == 404)) {
+      c == "NoSuchLifecycleConfiguration" || (c.empty() && e.http_status == 404)) {
     return Status::NotFound(text);
   }
   if (c == "InvalidAccessKeyId" || c == "SignatureDoesNotMatch" || c == "ExpiredToken" ||

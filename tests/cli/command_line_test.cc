@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cache_output.h"
 #include "support/temp_dir.h"
 
 namespace slack_intel::cli {
@@ -71,6 +72,40 @@ TEST(CommandLine, TheConfigFileSuppliesDefaultsAndFlagsStillWin) {
   Parse(cache, {"cache", "--cache-path", "here", "--config", "x.yaml"});
   EXPECT_EQ(cache.cache_options().cache_path, "here");
   EXPECT_EQ(cache.cache_options().timezone, "Europe/Berlin");
+}
+
+TEST(CommandLine, CodecAndAutoSyncComeFromFlagsOrTheConfigFile) {
+  config::ConfigFile config;
+  config.codec = "gzip";
+  config.compression_level = "9";
+  config.sync_auto = "true";
+  config.bucket = "team-bucket";
+  CommandLine from_file;
+  from_file.ApplyConfig(config);
+  Parse(from_file, {"import", "export.zip"});
+  EXPECT_EQ(from_file.import_options().codec, "gzip");
+  EXPECT_EQ(from_file.import_options().compression_level, 9);
+  EXPECT_TRUE(from_file.import_options().auto_sync.enabled);
+  EXPECT_EQ(from_file.import_options().auto_sync.bucket, "team-bucket");
+  CommandLine flags;
+  flags.ApplyConfig(config);
+  Parse(flags, {"cache", "--codec", "snappy", "--no-sync", "--bucket", "other-bucket"});
+  EXPECT_EQ(flags.cache_options().codec, "snappy");
+  EXPECT_FALSE(flags.cache_options().auto_sync.enabled);
+  EXPECT_EQ(flags.cache_options().auto_sync.bucket, "other-bucket");
+  CommandLine bad;
+  EXPECT_THROW(Parse(bad, {"cache", "--codec", "lz4"}), CLI::ValidationError);
+}
+
+TEST(ParseCompression, KnowsEachCodecsLevels) {
+  EXPECT_EQ(ParseCompression("zstd", 0)->codec, parquet::Codec::kZstd);
+  EXPECT_EQ(ParseCompression("zstd", 19)->level, 19);
+  EXPECT_EQ(ParseCompression("none", 0)->codec, parquet::Codec::kUncompressed);
+  EXPECT_EQ(ParseCompression("gzip", 10).status().message(),
+            "--compression-level for gzip is 1 to 9, not 10");
+  EXPECT_EQ(ParseCompression("snappy", 2).status().message(),
+            "--codec snappy takes no --compression-level");
+  EXPECT_EQ(ParseCompression("brotli", 0).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(CommandLine, CacheTakesDays) {

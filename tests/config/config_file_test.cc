@@ -22,12 +22,16 @@ jira:
 cache:
   path: /data/slack-cache
   timezone: Europe/Berlin
+  codec: gzip
+  compression_level: 9
 s3:
   bucket: my-slack-data
   prefix: prod/slack-cache/
   region: eu-west-1
   profile: production
   endpoint_url: http://127.0.0.1:9000
+sync:
+  auto: true
 )",
                                 "team.yaml");
   ASSERT_TRUE(config.ok()) << config.status().message();
@@ -42,6 +46,9 @@ s3:
   EXPECT_EQ(config->region, "eu-west-1");
   EXPECT_EQ(config->profile, "production");
   EXPECT_EQ(config->endpoint_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(config->codec, "gzip");
+  EXPECT_EQ(config->compression_level, "9");
+  EXPECT_EQ(config->sync_auto, "true");
   EXPECT_FALSE(ParseConfigFile("", "empty.yaml")->bucket.has_value());
   EXPECT_FALSE(ParseConfigFile("s3:\n  bucket:\n", "null.yaml")->bucket.has_value());
 }
@@ -65,6 +72,18 @@ TEST(ConfigFile, TyposAndBadYamlNameTheFileLineAndKey) {
 
 // Found by config_file_fuzzer: a key that is itself a map made yaml-cpp throw past us (the
 // program aborted). Every shape of YAML is an error naming the file, never a crash.
+TEST(ConfigFile, CodecLevelAndAutoSyncValuesAreChecked) {
+  for (const auto& [yaml, says] : std::vector<std::pair<std::string, std::string>>{
+           {"cache:\n  codec: lz4\n", "cache.codec must be zstd, snappy, gzip or none, not 'lz4'"},
+           {"cache:\n  compression_level: high\n", "cache.compression_level must be a number"},
+           {"cache:\n  compression_level: -1\n", "cache.compression_level must be a number"},
+           {"sync:\n  auto: yes please\n", "sync.auto must be true or false"}}) {
+    auto config = ParseConfigFile(yaml, "team.yaml");
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(config.status().message().find(says), std::string::npos) << config.status().message();
+  }
+}
+
 TEST(ConfigFile, KeysThatAreNotWordsAreErrorsNotCrashes) {
   for (const char* yaml : {"slack:\n  token: x\n? {token: y}\n  : z\n", "? [a, b]\n: c\n",
                            "slack:\n  ? [token]\n  : x\n"}) {

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -57,7 +61,9 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine) {
                                              {"sync"},
                                              {"sync", "--bucket"},
                                              {"--no-such-flag", "cache"},
-                                             {"cache", "--days", "many"}}) {
+                                             {"cache", "--days", "many"},
+                                             {"config"},
+                                             {"config", "show", "--bogus"}}) {
     ProcessResult result = RunSlackIntel(args);
     EXPECT_EQ(result.exit_code, 2) << result.stderr_text;
     ExpectOneErrorLine(result);
@@ -81,6 +87,46 @@ TEST(Cli, BadBucketNameFailsBeforeTouchingTheNetwork) {
   EXPECT_EQ(result.exit_code, 1);
   ExpectOneErrorLine(result);
   EXPECT_NE(result.stderr_text.find("--prefix"), std::string::npos) << result.stderr_text;
+}
+
+// `config show` names the file it read and where each setting came from, with tokens hidden,
+// in text and in JSON.
+TEST(Cli, ConfigShowSaysWhereEachSettingCameFromAndHidesTokens) {
+  TempDir dir;
+  const std::filesystem::path file = dir.path() / "team.yaml";
+  std::ofstream(file)
+      << "slack:\n  token: xoxb-111-222-TOPSECRETVALUE\ns3:\n  bucket: team-bucket\n";
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const char* binary = std::getenv("SLACK_INTEL_BIN");
+  ASSERT_NE(binary, nullptr);
+  const std::map<std::string, std::string> env = {{"SLACK_TOKEN", ""},
+                                                  {"SLACK_BOT_TOKEN", ""},
+                                                  {"AWS_REGION", "eu-north-1"},
+                                                  {"HOME", dir.path().string()}};
+  ProcessResult text =
+      RunProcess({binary, "--config", file.string(), "config", "show", "--prefix", "dev/"}, env);
+  ASSERT_EQ(text.exit_code, 0) << text.stderr_text;
+  EXPECT_NE(text.stdout_text.find("config file: " + file.string() + " (found by --config)"),
+            std::string::npos)
+      << text.stdout_text;
+  EXPECT_EQ(text.stdout_text.find("TOPSECRET"), std::string::npos) << text.stdout_text;
+  EXPECT_NE(text.stdout_text.find("xoxb-… (27 characters, hidden)"), std::string::npos);
+
+  ProcessResult json = RunProcess(
+      {binary, "--config", file.string(), "config", "show", "--prefix", "dev/", "--json"}, env);
+  ASSERT_EQ(json.exit_code, 0) << json.stderr_text;
+  EXPECT_EQ(json.stdout_text.find("TOPSECRET"), std::string::npos);
+  const auto doc = nlohmann::json::parse(json.stdout_text);
+  EXPECT_EQ(doc["config_file"], file.string());
+  const auto& settings = doc["settings"];
+  EXPECT_EQ(settings["s3.bucket"]["value"], "team-bucket");
+  EXPECT_EQ(settings["s3.bucket"]["source"], "file " + file.string());
+  EXPECT_EQ(settings["s3.prefix"]["value"], "dev/");
+  EXPECT_EQ(settings["s3.prefix"]["source"], "flag");
+  EXPECT_EQ(settings["slack.token"]["source"], "file " + file.string());
+  EXPECT_EQ(settings["aws.region"]["value"], "eu-north-1");
+  EXPECT_EQ(settings["aws.region"]["source"], "environment AWS_REGION");
 }
 
 }  // namespace

@@ -69,6 +69,46 @@ TEST_F(ImportE2E, TheFixtureFolderAndZipGiveTheExportsMessagesPerChannelAndDay) 
   EXPECT_TRUE(PublishedFiles(cache_) == from_folder) << "the ZIP and the folder gave other bytes";
 }
 
+// --codec (or cache.codec): the files are written with it, the same rows read back, and a
+// partition is rewritten only when its codec (or level) changes.
+TEST_F(ImportE2E, ACodecChangeRewritesTheFilesOnceAndTheRowsStayTheSame) {
+  const auto codecs = [&] {
+    std::set<std::string> found;
+    for (const auto& row : Query("SELECT DISTINCT compression FROM parquet_metadata('" +
+                                 cache_.string() + "/**/*.parquet')"))
+      found.insert(row["compression"].get<std::string>());
+    return found;
+  };
+  ProcessResult zstd = Import(kFixture);
+  ASSERT_EQ(zstd.exit_code, 0) << zstd.stderr_text;
+  EXPECT_EQ(codecs(), std::set<std::string>{"ZSTD"});
+  const auto counts = CachedCounts();
+  const int files = Summary(zstd)["files_written"];
+
+  ProcessResult snappy = Import(kFixture, {"--codec", "snappy"});
+  ASSERT_EQ(snappy.exit_code, 0) << snappy.stderr_text;
+  EXPECT_EQ(Summary(snappy)["files_written"], files);
+  EXPECT_EQ(codecs(), std::set<std::string>{"SNAPPY"});
+  EXPECT_EQ(CachedCounts(), counts);
+  ProcessResult again = Import(kFixture, {"--codec", "snappy"});
+  EXPECT_EQ(Summary(again)["files_written"], 0);
+  EXPECT_EQ(Summary(again)["files_unchanged"], files);
+
+  const fs::path config = dir_.path() / "gzip.yaml";
+  std::ofstream(config) << "cache:\n  codec: gzip\n  compression_level: 9\n";
+  ProcessResult gzip = Import(kFixture, {"--config", config.string()});
+  ASSERT_EQ(gzip.exit_code, 0) << gzip.stderr_text;
+  EXPECT_EQ(codecs(), std::set<std::string>{"GZIP"});
+  EXPECT_EQ(CachedCounts(), counts);
+
+  ProcessResult bad = Import(kFixture, {"--codec", "gzip", "--compression-level", "12"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.stderr_text.find("--compression-level for gzip is 1 to 9, not 12"),
+            std::string::npos)
+      << bad.stderr_text;
+  EXPECT_EQ(codecs(), std::set<std::string>{"GZIP"}) << "a refused run writes nothing";
+}
+
 TEST_F(ImportE2E, ImportAndCacheOfTheSameExportWriteTheSameBytes) {
   for (const fs::path& source : {kFixture, dir_.path() / "generated"}) {
     if (source != kFixture) {

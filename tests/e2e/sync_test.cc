@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -851,6 +852,125 @@ TEST_F(SyncE2E, TheAthenaManifestIsNeverDeletedOrPulled) {
   ASSERT_EQ(pulled.exit_code, 0) << pulled.stderr_text;
   EXPECT_FALSE(fs::exists(copy / "_athena")) << pulled.stdout_text;
   EXPECT_FALSE(fs::exists(copy / "raw/_athena")) << pulled.stdout_text;
+}
+
+// The roadmap's auto-sync: `import --sync` (and sync.auto in the config file) syncs what the
+// import wrote, with sync's destination flags; a failed import never syncs.
+TEST_F(SyncE2E, ImportWithSyncUploadsWhatItWroteAndAFailedImportSyncsNothing) {
+  const fs::path fixture =
+      fs::path(SLACK_INTEL_SOURCE_DIR) / "tests/testdata/slack-export-viewer-testarchive";
+  const fs::path imported = dir_.path() / "imported";
+  std::vector<std::string> import = {SLACK_INTEL_BIN_PATH, "import",          fixture.string(),
+                                     "--cache-path",       imported.string(), "--no-jira"};
+  auto with = [](std::vector<std::string> args, const std::vector<std::string>& extra) {
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const std::vector<std::string> destination = {"--bucket", bucket_,          "--prefix",
+                                                "auto",     "--endpoint-url", server_.endpoint};
+
+  // No bucket: refused before anything is imported.
+  ProcessResult no_bucket = RunProcess(with(import, {"--sync"}), SyncEnvironment());
+  EXPECT_EQ(no_bucket.exit_code, 1);
+  EXPECT_NE(no_bucket.stderr_text.find("import --sync (or sync.auto in the config file) needs a "
+                                       "bucket"),
+            std::string::npos)
+      << no_bucket.stderr_text;
+  EXPECT_FALSE(fs::exists(imported));
+
+  // A failed import: nothing synced.
+  const fs::path broken = dir_.path() / "broken.zip";
+  std::ofstream(broken) << "PK\x03\x04 not a zip";
+  std::vector<std::string> failing = import;
+  failing[2] = broken.string();
+  ProcessResult failed =
+      RunProcess(with(failing, with({"--sync"}, destination)), SyncEnvironment());
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_TRUE(Keys().empty()) << failed.stdout_text;
+
+  ProcessResult run = RunProcess(with(import, with({"--sync"}, destination)), SyncEnvironment());
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  std::set<std::string> expected;
+  for (const auto& entry : fs::recursive_directory_iterator(imported)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string relative = fs::relative(entry.path(), imported).generic_string();
+    if (relative.starts_with(".slack-intel")) continue;
+    expected.insert("auto/" + (relative.starts_with("raw/") ? relative.substr(4) : relative));
+  }
+  const auto keys = Keys();
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), expected);
+  EXPECT_GT(expected.size(), 10u);
+  EXPECT_NE(run.stdout_text.find("upload: "), std::string::npos) << run.stdout_text;
+
+  // sync.auto in the config file: the next import syncs without the flag (nothing changed, so
+  // nothing is uploaded), and --no-sync turns it off for one run.
+  const fs::path config = dir_.path() / "auto.yaml";
+  std::ofstream(config) << "sync:\n  auto: true\ns3:\n  bucket: " << bucket_
+                        << "\n  prefix: auto/\n  endpoint_url: " << server_.endpoint << "\n";
+  std::vector<std::string> configured = import;
+  configured.insert(configured.begin() + 1, {"--config", config.string()});
+  ProcessResult again = RunProcess(with(configured, {"--json"}), SyncEnvironment());
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  EXPECT_EQ(Summary(again)["uploaded"], 0) << again.stdout_text;
+  EXPECT_EQ(Summary(again)["skipped"], static_cast<int>(expected.size())) << again.stdout_text;
+  ProcessResult off = RunProcess(with(configured, {"--json", "--no-sync"}), SyncEnvironment());
+  ASSERT_EQ(off.exit_code, 0) << off.stderr_text;
+  EXPECT_FALSE(Summary(off).contains("hashed_files")) << "no sync summary: " << off.stdout_text;
+}
+
+// `slack-intel lifecycle` on Ceph RGW: --dry-run shows the merged configuration and writes
+// nothing; the real run adds our rule beside the bucket's own, which stays; a second run for
+// the same prefix replaces ours instead of adding another.
+TEST_F(SyncE2E, LifecycleAddsItsRuleAndKeepsTheBucketsOtherRules) {
+  const std::string theirs =
+      R"([{"ID": "team-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
+           "Expiration": {"Days": 3}}])";
+  ASSERT_EQ(Boto3("lifecycle-put", "-", theirs).exit_code, 0);
+  // ID -> rule (RGW lists rules by ID, S3 in their order).
+  const auto rules = [&] {
+    ProcessResult got = Boto3("lifecycle-get", "-");
+    EXPECT_EQ(got.exit_code, 0) << got.stderr_text;
+    std::map<std::string, nlohmann::json> by_id;
+    for (const auto& rule : nlohmann::json::parse(got.stdout_text)) by_id[rule["ID"]] = rule;
+    return by_id;
+  };
+  const nlohmann::json before = rules();
+  auto lifecycle = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        SLACK_INTEL_BIN_PATH, "lifecycle", "--bucket",       bucket_,
+        "--prefix",           "prod",      "--endpoint-url", server_.endpoint};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunProcess(args, SyncEnvironment());
+  };
+  ProcessResult dry = lifecycle({"--expire-days", "400", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.stderr_text;
+  EXPECT_NE(dry.stdout_text.find("<ID>team-logs</ID>"), std::string::npos) << dry.stdout_text;
+  EXPECT_NE(dry.stdout_text.find("<ID>slack-intel prod/</ID>"), std::string::npos);
+  EXPECT_EQ(rules(), before) << "a dry run writes nothing";
+
+  ProcessResult set = lifecycle({"--expire-days", "400"});
+  ASSERT_EQ(set.exit_code, 0) << set.stderr_text;
+  EXPECT_NE(set.stderr_text.find("sync uploads again whatever the cache still holds"),
+            std::string::npos);
+  auto after = rules();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after["team-logs"], before.at("team-logs")) << "the bucket's own rule, unchanged";
+  EXPECT_EQ(after["slack-intel prod/"]["Filter"]["Prefix"], "prod/");
+  EXPECT_EQ(after["slack-intel prod/"]["Expiration"]["Days"], 400);
+
+  ProcessResult again = lifecycle(
+      {"--transition-days", "30", "--storage-class", "STANDARD_IA", "--expire-days", "500"});
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  after = rules();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after["slack-intel prod/"]["Expiration"]["Days"], 500);
+  EXPECT_EQ(after["slack-intel prod/"]["Transitions"],
+            nlohmann::json::parse(R"([{"Days": 30, "StorageClass": "STANDARD_IA"}])"));
+  EXPECT_EQ(after["team-logs"], before.at("team-logs"));
+
+  ProcessResult refused = lifecycle({"--transition-days", "7", "--storage-class", "STANDARD_IA"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.stderr_text.find("30 days or more"), std::string::npos) << refused.stderr_text;
 }
 
 }  // namespace

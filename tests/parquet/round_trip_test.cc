@@ -10,11 +10,14 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "parquet/compression.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 #include "parquet/parquet_test_rows.h"
+#include "util/output_stream.h"
 
 namespace slack_intel::testing {
 namespace {
@@ -86,6 +89,32 @@ INSTANTIATE_TEST_SUITE_P(EveryCodecAndBoundary, RoundTrip,
                                            Config{Codec::kGzip, true, 1 << 20, 2048},
                                            Config{Codec::kGzip, false, 64, 4096}),
                          ConfigName);
+
+TEST(FileWriter, CompressionLevelsReadBackAndOutOfRangeOnesAreRefused) {
+  const auto rows = EveryTypeRows(2000, 5);
+  for (const auto& [codec, fast, small] :
+       {std::tuple{Codec::kZstd, 1, 19}, std::tuple{Codec::kGzip, 1, 9}}) {
+    WriterOptions options;
+    options.codec = codec;
+    options.compression_level = fast;
+    const std::string quick = WriteFile(EveryTypeSchema(), rows, options);
+    options.compression_level = small;
+    const std::string tight = WriteFile(EveryTypeSchema(), rows, options);
+    EXPECT_EQ(ReadBack(quick), rows);
+    EXPECT_EQ(ReadBack(tight), rows);
+    EXPECT_NE(quick, tight) << parquet::CodecName(codec) << ": the level reached the codec";
+  }
+  for (const auto& [codec, level] : {std::pair{Codec::kZstd, 23}, std::pair{Codec::kGzip, 10},
+                                     std::pair{Codec::kSnappy, 3}, std::pair{Codec::kZstd, -1}}) {
+    StringOutputStream sink;
+    WriterOptions options;
+    options.codec = codec;
+    options.compression_level = level;
+    parquet::FileWriter writer(sink, EveryTypeSchema(), options);
+    const Status status = writer.Finish();
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << parquet::CodecName(codec) << level;
+  }
+}
 
 TEST(FileWriter, CutsRowGroupsByRowCount) {
   WriterOptions options;

@@ -9,6 +9,10 @@ AWS_* environment variables.
   s3_objects.py delete ENDPOINT BUCKET KEY
   s3_objects.py uploads ENDPOINT BUCKET PREFIX   prints the keys of unfinished multipart
                                                  uploads under PREFIX as a JSON list
+  s3_objects.py lifecycle-put ENDPOINT BUCKET -   the bucket's lifecycle rules from stdin
+                                                  (boto3's Rules list as JSON)
+  s3_objects.py lifecycle-get ENDPOINT BUCKET -   prints the bucket's lifecycle rules as JSON
+                                                  ([] when it has none)
 """
 import base64
 import hashlib
@@ -43,5 +47,16 @@ elif command == "list":
                 "etag": item["ETag"].strip('"'),
             }
     json.dump(objects, sys.stdout, sort_keys=True)
+elif command == "lifecycle-put":
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket, LifecycleConfiguration={"Rules": json.load(sys.stdin)})
+elif command == "lifecycle-get":
+    try:
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    except s3.exceptions.ClientError as e:
+        if e.response["Error"]["Code"] != "NoSuchLifecycleConfiguration":
+            raise
+        rules = []
+    json.dump(rules, sys.stdout, sort_keys=True)
 else:
     sys.exit(f"unknown command {command}")
