@@ -5,6 +5,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <memory>
+
 namespace slack_intel::parquet {
 namespace {
 
@@ -98,9 +100,14 @@ Status Compress(Codec codec, std::string_view input, std::string& out, int level
       snappy::Compress(input.data(), input.size(), &out);
       return Status::OK();
     case Codec::kZstd: {
+      // One context per thread, reused: a fresh one per page (ZSTD_compress) sets up its tables
+      // for every page of every column, which costs more than compressing a small page.
+      static thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(
+          ZSTD_createCCtx(), ZSTD_freeCCtx);
+      if (!context) return Status::Internal("zstd: cannot create a context");
       out.resize(ZSTD_compressBound(input.size()));
-      const size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(),
-                                     level == 0 ? kZstdLevel : level);
+      const size_t n = ZSTD_compressCCtx(context.get(), out.data(), out.size(), input.data(),
+                                         input.size(), level == 0 ? kZstdLevel : level);
       if (ZSTD_isError(n)) return Status::Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
       out.resize(n);
       return Status::OK();
