@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
   }
   if (!command_line.has_command()) {
     fmt::print(stderr,
-               "slack-intel: a command is required: cache, import, sync, inspect, athena-ddl, "
-               "lifecycle or config (see slack-intel --help)\n");
+               "slack-intel: a command is required: cache, import, sync, doctor, inspect, "
+               "athena-ddl, lifecycle or config (see slack-intel --help)\n");
     return kExitUsage;
   }
   slack_intel::SetUpLogging(command_line.verbosity());

@@ -29,6 +29,7 @@ CommandLine::CommandLine()
   athena_ddl_ = SetUpAthenaDdlCommand(app, athena_ddl_options_);
   config_show_ = SetUpConfigCommand(app, config_show_options_);
   lifecycle_ = SetUpLifecycleCommand(app, lifecycle_options_);
+  doctor_ = SetUpDoctorCommand(app, doctor_options_);
 }
 
 CommandLine::~CommandLine() = default;
@@ -66,6 +67,13 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.region, lifecycle_options_.region);
   set(config.profile, lifecycle_options_.profile);
   set(config.endpoint_url, lifecycle_options_.endpoint_url);
+  set(config.cache_path, doctor_options_.cache_path);
+  set(config.bucket, doctor_options_.bucket);
+  set(config.prefix, doctor_options_.prefix);
+  set(config.region, doctor_options_.region);
+  set(config.profile, doctor_options_.profile);
+  set(config.endpoint_url, doctor_options_.endpoint_url);
+  doctor_options_.config = config;
   set(config.prefix, athena_ddl_options_.prefix);
   set(config.region, sync_options_.region);
   set(config.profile, sync_options_.profile);
@@ -113,6 +121,7 @@ Status CommandLine::Run() const {
   if (athena_ddl_->parsed()) return RunAthenaDdl(athena_ddl_options_);
   if (config_show_->parsed()) return RunConfigShow(config_show_options_);
   if (lifecycle_->parsed()) return RunLifecycle(lifecycle_options_);
+  if (doctor_->parsed()) return RunDoctor(doctor_options_);
   return Status::Internal("no subcommand was parsed");
 }
 

@@ -5,6 +5,7 @@
 #include "cli/athena_ddl_command.h"
 #include "cli/cache_command.h"
 #include "cli/config_command.h"
+#include "cli/doctor_command.h"
 #include "cli/import_command.h"
 #include "cli/inspect_command.h"
 #include "cli/lifecycle_command.h"
@@ -66,6 +67,7 @@ class CommandLine {
   AthenaDdlOptions athena_ddl_options_;
   ConfigShowOptions config_show_options_;
   LifecycleOptions lifecycle_options_;
+  DoctorOptions doctor_options_;
   CLI::App* sync_ = nullptr;
   CLI::App* cache_ = nullptr;
   CLI::App* import_ = nullptr;
@@ -73,6 +75,7 @@ class CommandLine {
   CLI::App* athena_ddl_ = nullptr;
   CLI::App* config_show_ = nullptr;
   CLI::App* lifecycle_ = nullptr;
+  CLI::App* doctor_ = nullptr;
 };
 
 }  // namespace slack_intel::cli

@@ -167,6 +167,27 @@ Result<std::vector<Issue>> JiraClient::Search(std::vector<std::string> keys) {
   return issues;
 }
 
+Result<std::string> JiraClient::Myself() {
+  http::Request request;
+  request.method = "GET";
+  request.url = options_.base_url + "/rest/api/3/myself";
+  request.headers = {
+      {"authorization", http::BasicAuthorization(options_.email, options_.api_token)},
+      {"accept", "application/json"}};
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response sent, Send(request));
+  if (sent.status == 401) {
+    return Status::Unauthenticated(
+        "jira: HTTP 401 (check JIRA_EMAIL and JIRA_API_TOKEN: an Atlassian API token of that "
+        "account)");
+  }
+  if (sent.status != 200) {
+    return Status::Unavailable(fmt::format("jira myself: HTTP {}", sent.status));
+  }
+  const json reply = json::parse(sent.body, nullptr, false);
+  if (!reply.is_object()) return Status::Corruption("jira myself: the reply is not JSON");
+  return Text(reply, "displayName").value_or(Text(reply, "emailAddress").value_or("?"));
+}
+
 Result<std::vector<Issue>> JiraClient::FetchIssues(const std::vector<std::string>& keys) {
   std::vector<Issue> issues;
   for (size_t start = 0; start < keys.size(); start += kKeysPerQuery) {

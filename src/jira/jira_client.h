@@ -43,6 +43,9 @@ class JiraClient {
 
   // The tickets that exist among `keys`, in no particular order.
   Result<std::vector<Issue>> FetchIssues(const std::vector<std::string>& keys);
+  // The display name of the account the credentials belong to (GET /rest/api/3/myself).
+  // Errors: kUnauthenticated (401), as Search's.
+  Result<std::string> Myself();
   int64_t calls() const { return calls_; }
 
  private:

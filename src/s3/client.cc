@@ -255,10 +255,12 @@ Result<http::Response> Client::Execute(const Call& call) {
   }
 }
 
-Status Client::HeadBucket(const std::string& bucket) {
+Status Client::HeadBucket(const std::string& bucket, std::string* server_date) {
   Call call("HEAD", bucket);
   call.action = "s3:ListBucket";
-  return Execute(call).status();
+  SLACK_INTEL_ASSIGN_OR_RETURN(http::Response response, Execute(call));
+  if (server_date != nullptr) *server_date = response.header("date").value_or("");
+  return Status::OK();
 }
 
 Result<ListPage> Client::ListObjectsV2(const std::string& bucket, const std::string& prefix,

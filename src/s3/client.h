@@ -107,7 +107,8 @@ class Client {
   explicit Client(ClientOptions options);
   ~Client();
 
-  Status HeadBucket(const std::string& bucket);
+  // Sets `*server_date`, when given, to the reply's Date header ("" if it had none).
+  Status HeadBucket(const std::string& bucket, std::string* server_date = nullptr);
   // One page of keys under `prefix`, ascending. `continuation_token` "" for the first page.
   Result<ListPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
                                  const std::string& continuation_token = "",

@@ -125,6 +125,7 @@ Result<json> SlackClient::Call(const std::string& method, const Params& params) 
           fmt::format("slack {}: the reply is not a Slack API object", where));
     }
     pacer_.Succeeded(method);  // answered within the limit, whatever it says
+    oauth_scopes_ = sent->header("x-oauth-scopes");
     if (!FlagField(reply, "ok")) return SlackError(method, reply);
     return reply;
   }
@@ -155,6 +156,29 @@ Status SlackClient::CallPaged(const std::string& method, Params params,
 Result<std::string> SlackClient::AuthTest() {
   SLACK_INTEL_ASSIGN_OR_RETURN(json reply, Call("auth.test", {}));
   return TextField(reply, "team");
+}
+
+Result<TokenInfo> SlackClient::CheckToken() {
+  oauth_scopes_.reset();
+  SLACK_INTEL_ASSIGN_OR_RETURN(json reply, Call("auth.test", {}));
+  TokenInfo info;
+  info.team = TextField(reply, "team");
+  info.user = TextField(reply, "user");
+  info.bot = !TextField(reply, "bot_id").empty();
+  if (oauth_scopes_) {
+    std::vector<std::string> scopes;
+    std::string_view rest = *oauth_scopes_;
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      std::string_view scope = rest.substr(0, comma);
+      while (!scope.empty() && scope.front() == ' ') scope.remove_prefix(1);
+      while (!scope.empty() && scope.back() == ' ') scope.remove_suffix(1);
+      if (!scope.empty()) scopes.emplace_back(scope);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    info.scopes = std::move(scopes);
+  }
+  return info;
 }
 
 Result<std::vector<Channel>> SlackClient::ListChannels(bool include_archived) {

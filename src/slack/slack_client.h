@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,13 @@ struct SlackClientOptions {
 //   channel_not_found, thread_not_found -> kNotFound
 //   a reply that is not JSON -> kCorruption naming the method and cursor
 // Not thread-safe.
+// What auth.test says of a token, and the scopes Slack names in its x-oauth-scopes header.
+struct TokenInfo {
+  std::string team, user;
+  bool bot = false;                                // a bot token (auth.test has a bot_id)
+  std::optional<std::vector<std::string>> scopes;  // nullopt when the reply did not say
+};
+
 class SlackClient : public SlackSource {
  public:
   explicit SlackClient(SlackClientOptions options);
@@ -42,6 +50,8 @@ class SlackClient : public SlackSource {
 
   // The workspace (team) name the token belongs to.
   Result<std::string> AuthTest() override;
+  // auth.test in full, for `doctor`.
+  Result<TokenInfo> CheckToken();
   // Public and private channels the token can see (conversations.list, every page).
   Result<std::vector<Channel>> ListChannels(bool include_archived) override;
   Result<std::vector<User>> ListUsers() override;
@@ -71,6 +81,7 @@ class SlackClient : public SlackSource {
   http::ServerHealth health_;
   SlackCallStats stats_;
   RatePacer pacer_;
+  std::optional<std::string> oauth_scopes_;  // the last reply's x-oauth-scopes header
 };
 
 }  // namespace slack_intel::slack

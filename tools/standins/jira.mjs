@@ -316,6 +316,18 @@ async function handle(req, res) {
     answer(res, 200, { ok: true });
     return;
   }
+  // GET /rest/api/3/myself: the account the credentials belong to (what `doctor` asks).
+  if (route === '/rest/api/3/myself' && req.method === 'GET') {
+    if (!authorized(req.headers.authorization)) {
+      unauthorized(res);
+      return;
+    }
+    answer(res, 200, {
+      accountId: '5b10ac8d82e05b22cc7d4ef5', emailAddress: config.email,
+      displayName: 'Stand-in Analyst', active: true, timeZone: 'UTC',
+    });
+    return;
+  }
   const method = 'search/jql';
   if (/^\/rest\/api\/(2|3|latest)\/search$/.test(route)) {
     log(`${req.method} ${route} -> 410`);

@@ -633,7 +633,8 @@ async function handle(req, res) {
       stats.bump(stats.itemsServed, method, served);
       if (method === 'conversations.history' || method === 'conversations.replies') stats.messagesServed += served;
       outcome(200, null);
-      answer(res, 200, { ok: true, ...payload });
+      // Slack names the token's scopes on every Web API reply.
+      answer(res, 200, { ok: true, ...payload }, { 'X-OAuth-Scopes': config.scopes });
       return;
     } catch (err) {
       if (!(err instanceof SlackError)) throw err;
