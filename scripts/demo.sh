@@ -55,11 +55,25 @@ AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_EC
   "$BIN" sync --bucket demo-slack-data --endpoint-url "$S3_ENDPOINT" --cache-path "$DEMO/cache" \
   || echo "   (sync failed)"
 
-step "6. What landed in s3://demo-slack-data"
-s3 GET "/demo-slack-data?list-type=2" | grep -o '<Key>[^<]*</Key>' | sed 's/<\/*Key>//g;s/^/   /' \
-  || echo "   (empty)"
+step "6. What landed in s3://demo-slack-data (listed with curl's own SigV4)"
+s3 GET "/demo-slack-data?list-type=2" | grep -o '<Key>[^<]*</Key><LastModified>[^<]*</LastModified><ETag>[^<]*</ETag><Size>[0-9]*' \
+  | sed 's/<Key>\([^<]*\)<.*<Size>\([0-9]*\)/\1 \2/' \
+  | awk '{ top = ($1 ~ /\//) ? substr($1, 1, index($1, "/")) : $1; n[top]++; b[top] += $2
+           if (!(top in first)) first[top] = $1 }
+         END { for (t in n) printf "   %-16s %4d object(s), %8.1f KB   e.g. %s\n", t, n[t], b[t] / 1024, first[t] }' \
+  | sort || echo "   (empty)"
 
-step "7. The Athena example query, answered by DuckDB over the cache"
+step "7. slack-intel doctor: the setup, checked"
+SLACK_TOKEN=standin-slack-token SLACK_API_URL="$SLACK_URL/api" \
+AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_EC2_METADATA_DISABLED=true \
+  "$BIN" doctor --only cache,slack,aws --cache-path "$DEMO/cache" --bucket demo-slack-data \
+  --endpoint-url "$S3_ENDPOINT" | cut -c1-120 | sed 's/^/   /' || true
+
+step "8. slack-intel athena-ddl --projection: the messages table (first lines)"
+"$BIN" athena-ddl --bucket demo-slack-data --cache-path "$DEMO/cache" --projection \
+  | sed -n '/slack_messages/,/^$/p' | head -12 | sed 's/^/   /'
+
+step "9. The Athena example query, answered by DuckDB over the cache"
 if compgen -G "$DEMO/cache/raw/messages/*/*/*.parquet" >/dev/null; then
   (cd "$ROOT/tools" && node demo-query.mjs "$DEMO/cache/raw/messages" "$FIRST_DAY")
 else

@@ -17,6 +17,9 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
   # tests: GoogleTest, libcurl for the reference SigV4 requests, curl, openssl (test certificates)
   libgtest-dev libcurl4-openssl-dev curl openssl
+  # the installed layout and the .deb (scripts/check-install.sh, check-deb.sh): man to render
+  # the page, dpkg-dev for CPack's dpkg-shlibdeps
+  man-db dpkg-dev
   # the local S3 server: Ceph RADOS Gateway (tools/ceph-rgw); python3 for its readiness probe
   ceph-mon ceph-osd radosgw ceph-common python3
   # an S3 client independent of ours, to check what sync uploaded (tests/support/s3_objects.py)

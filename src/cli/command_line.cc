@@ -1,8 +1,12 @@
 #include "cli/command_line.h"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <string>
 
+#include "cli/shell_docs.h"
 #include "slack_intel/version.h"
 
 namespace slack_intel::cli {
@@ -30,6 +34,22 @@ CommandLine::CommandLine()
   config_show_ = SetUpConfigCommand(app, config_show_options_);
   lifecycle_ = SetUpLifecycleCommand(app, lifecycle_options_);
   doctor_ = SetUpDoctorCommand(app, doctor_options_);
+  // Generated from the definitions above; hidden from --help (the build installs them).
+  completion_ = app.add_subcommand("completion", "Print a shell completion script")->group("");
+  completion_->add_option("shell", completion_shell_, "bash or zsh")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh"}));
+  man_ = app.add_subcommand("man", "Print the man page (troff)")->group("");
+  app.footer(
+      "\nThe user guide's workflows:\n"
+      "  slack-intel cache --days 7                      # Slack -> ./cache (Parquet)\n"
+      "  slack-intel sync --bucket my-slack-data --prefix prod/ --dry-run\n"
+      "  slack-intel sync --bucket my-slack-data --prefix prod/\n"
+      "  slack-intel cache --days 1 --sync --bucket my-slack-data --prefix prod/   # daily\n"
+      "  slack-intel sync --bucket prod-data --profile production --region us-west-2 --delete\n"
+      "  slack-intel athena-ddl --bucket my-slack-data --prefix prod/ --projection\n"
+      "  slack-intel doctor --bucket my-slack-data       # what is wrong, and the fix\n"
+      "Each command: slack-intel COMMAND --help. Docs: docs/ in the source, man slack-intel.");
 }
 
 CommandLine::~CommandLine() = default;
@@ -122,6 +142,13 @@ Status CommandLine::Run() const {
   if (config_show_->parsed()) return RunConfigShow(config_show_options_);
   if (lifecycle_->parsed()) return RunLifecycle(lifecycle_options_);
   if (doctor_->parsed()) return RunDoctor(doctor_options_);
+  if (completion_->parsed() || man_->parsed()) {
+    const std::string text = man_->parsed()               ? ManPage(*app_)
+                             : completion_shell_ == "zsh" ? ZshCompletion(*app_)
+                                                          : BashCompletion(*app_);
+    fmt::print("{}", text);
+    return std::fflush(stdout) == 0 ? Status::OK() : Status::IOError("cannot write to stdout");
+  }
   return Status::Internal("no subcommand was parsed");
 }
 

@@ -76,6 +76,9 @@ class CommandLine {
   CLI::App* config_show_ = nullptr;
   CLI::App* lifecycle_ = nullptr;
   CLI::App* doctor_ = nullptr;
+  CLI::App* completion_ = nullptr;
+  CLI::App* man_ = nullptr;
+  std::string completion_shell_;  // completion bash|zsh
 };
 
 }  // namespace slack_intel::cli

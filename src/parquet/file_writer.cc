@@ -48,7 +48,9 @@ SchemaElement Leaf(const std::string& name, PhysicalType type, Repetition repeti
 
 }  // namespace
 
-std::string FileWriter::CreatedBy() { return fmt::format("slack-intel version {}", kVersion); }
+std::string FileWriter::CreatedBy() {
+  return fmt::format("slack-intel version {}", kProjectVersion);
+}
 
 FileWriter::FileWriter(OutputStream& sink, Schema schema, WriterOptions options)
     : sink_(sink), schema_(std::move(schema)), options_(std::move(options)) {
