@@ -67,7 +67,7 @@ step "7. slack-intel doctor: the setup, checked"
 SLACK_TOKEN=standin-slack-token SLACK_API_URL="$SLACK_URL/api" \
 AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_EC2_METADATA_DISABLED=true \
   "$BIN" doctor --only cache,slack,aws --cache-path "$DEMO/cache" --bucket demo-slack-data \
-  --endpoint-url "$S3_ENDPOINT" | cut -c1-120 | sed 's/^/   /' || true
+  --endpoint-url "$S3_ENDPOINT" | sed 's/^/   /' || true
 
 step "8. slack-intel athena-ddl --projection: the messages table (first lines)"
 "$BIN" athena-ddl --bucket demo-slack-data --cache-path "$DEMO/cache" --projection \

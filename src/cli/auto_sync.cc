@@ -13,34 +13,29 @@ void AddAutoSyncFlags(CLI::App& command, AutoSyncOptions& options) {
   command.add_flag("--sync,!--no-sync", options.enabled,
                    "Then sync the cache to --bucket (or s3.bucket), as `slack-intel sync` does "
                    "(--no-sync: not even when sync.auto is true)");
-  command.add_option("--bucket", options.bucket, "With --sync: the destination bucket");
-  command.add_option("--prefix", options.prefix, "With --sync: the key prefix");
-  command.add_option("--region", options.region, "With --sync: the bucket's AWS region");
-  command.add_option("--profile", options.profile, "With --sync: the AWS profile");
-  command.add_option("--endpoint-url", options.endpoint_url,
-                     "With --sync: an S3-compatible endpoint");
+  AddDestinationFlags(command, options.to, "With --sync: ");
 }
 
 Status CheckAutoSync(const AutoSyncOptions& options, const char* command) {
   if (!options.enabled) return Status::OK();
-  if (options.bucket.empty()) {
+  if (options.to.bucket.empty()) {
     return Status::InvalidArgument(fmt::format(
         "{} --sync (or sync.auto in the config file) needs a bucket: --bucket NAME or s3.bucket "
         "in the config file",
         command));
   }
-  return s3::ValidateBucketName(options.bucket);
+  return s3::ValidateBucketName(options.to.bucket);
 }
 
 Status RunAutoSync(const AutoSyncOptions& options, const std::filesystem::path& cache_path,
                    bool json, bool quiet, bool no_progress) {
   if (!options.enabled) return Status::OK();
   SyncOptions sync;
-  sync.bucket = options.bucket;
-  sync.prefix = options.prefix;
-  sync.region = options.region;
-  sync.profile = options.profile;
-  sync.endpoint_url = options.endpoint_url;
+  sync.bucket = options.to.bucket;
+  sync.prefix = options.to.prefix;
+  sync.region = options.to.region;
+  sync.profile = options.to.profile;
+  sync.endpoint_url = options.to.endpoint_url;
   sync.cache_path = cache_path;
   sync.json = json;
   sync.quiet = quiet;

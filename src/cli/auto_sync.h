@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "cli/destination.h"
 #include "util/status.h"
 
 namespace CLI {
@@ -15,12 +16,8 @@ namespace slack_intel::cli {
 // config file) run `sync` after a successful run, with sync's destination flags or the config
 // file's s3 settings. A failed run never syncs.
 struct AutoSyncOptions {
-  bool enabled = false;      // --sync, or sync.auto
-  std::string bucket;        // --bucket
-  std::string prefix;        // --prefix
-  std::string region;        // --region
-  std::string profile;       // --profile
-  std::string endpoint_url;  // --endpoint-url
+  bool enabled = false;  // --sync, or sync.auto
+  Destination to;
 };
 
 // Adds --sync and the destination flags to `command`. REQUIRES: `options` outlives parsing.

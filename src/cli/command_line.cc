@@ -82,28 +82,16 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.bucket, sync_options_.bucket);
   set(config.prefix, sync_options_.prefix);
   set(config.bucket, athena_ddl_options_.bucket);
-  set(config.bucket, lifecycle_options_.bucket);
-  set(config.prefix, lifecycle_options_.prefix);
-  set(config.region, lifecycle_options_.region);
-  set(config.profile, lifecycle_options_.profile);
-  set(config.endpoint_url, lifecycle_options_.endpoint_url);
+  SetDestinationDefaults(config, lifecycle_options_.bucket);
+  SetDestinationDefaults(config, doctor_options_.bucket);
   set(config.cache_path, doctor_options_.cache_path);
-  set(config.bucket, doctor_options_.bucket);
-  set(config.prefix, doctor_options_.prefix);
-  set(config.region, doctor_options_.region);
-  set(config.profile, doctor_options_.profile);
-  set(config.endpoint_url, doctor_options_.endpoint_url);
   doctor_options_.config = config;
   set(config.prefix, athena_ddl_options_.prefix);
   set(config.region, sync_options_.region);
   set(config.profile, sync_options_.profile);
   set(config.endpoint_url, sync_options_.endpoint_url);
   for (AutoSyncOptions* auto_sync : {&cache_options_.auto_sync, &import_options_.auto_sync}) {
-    set(config.bucket, auto_sync->bucket);
-    set(config.prefix, auto_sync->prefix);
-    set(config.region, auto_sync->region);
-    set(config.profile, auto_sync->profile);
-    set(config.endpoint_url, auto_sync->endpoint_url);
+    SetDestinationDefaults(config, auto_sync->to);
     auto_sync->enabled = config.sync_auto == "true";
   }
   if (config.bucket) sync_->get_option("--bucket")->required(false);

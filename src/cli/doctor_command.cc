@@ -113,10 +113,11 @@ CheckResult CheckSlack(const config::ConfigFile& config) {
                   "add them under OAuth & Permissions > Scopes, then reinstall the app");
     }
   }
+  // One call cannot tell an internal app (Slack's tiers) from a distributed one outside the
+  // Marketplace (1 history call a minute): the line names both (docs/doctor.md).
   return Pass("slack",
-              fmt::format("{}; {}. An internal app is not rate limited beyond Slack's tiers; a "
-                          "distributed app outside the Marketplace gets 1 history call a "
-                          "minute (docs/cache-layout.md)",
+              fmt::format("{}; {}; history at Slack's tiers if internal, 1 call/min if "
+                          "distributed outside the Marketplace",
                           who, info->scopes ? "every scope cache needs" : "scopes not reported"));
 }
 
@@ -142,20 +143,20 @@ CheckResult CheckJira(const config::ConfigFile& config) {
   return Pass("jira", fmt::format("{} as {}", url, *name));
 }
 
-void CheckAws(const DoctorOptions& options, std::vector<CheckResult>& out) {
-  if (options.bucket.empty()) {
+void CheckAws(const Destination& to, std::vector<CheckResult>& out) {
+  if (to.bucket.empty()) {
     out.push_back(Fail("aws", "no bucket to check", "give --bucket, or set s3.bucket"));
     return;
   }
-  if (Status name = s3::ValidateBucketName(options.bucket); !name.ok()) {
+  if (Status name = s3::ValidateBucketName(to.bucket); !name.ok()) {
     out.push_back(Fail("aws", name.message(), "give the bucket's name alone: --bucket NAME"));
     return;
   }
-  auto client_options = s3::ResolveClientOptions(
-      {options.region, options.profile, options.endpoint_url, true}, aws::ProcessEnvironment());
+  auto client_options = s3::ResolveClientOptions({to.region, to.profile, to.endpoint_url, true},
+                                                 aws::ProcessEnvironment());
   if (!client_options.ok()) {
-    out.push_back(Fail("aws credentials", client_options.status().message(),
-                       "check ~/.aws/config and --profile"));
+    out.push_back(
+        Fail("aws credentials", client_options.status().message(), "check ~/.aws/config and --profile"));
     return;
   }
   auto credentials = client_options->credentials->Get();
@@ -167,13 +168,13 @@ void CheckAws(const DoctorOptions& options, std::vector<CheckResult>& out) {
   }
   out.push_back(Pass("aws credentials", credentials->Redacted()));
   s3::Client client(*client_options);
-  const std::string bucket_url = s3::S3Url(options.bucket, "");
+  const std::string bucket_url = s3::S3Url(to.bucket, "");
   std::string date;
-  Status head = client.HeadBucket(options.bucket, &date);
+  Status head = client.HeadBucket(to.bucket, &date);
   if (head.code() == StatusCode::kPermissionDenied) {
     // A HEAD reply has no body, so a 403 cannot say whether the signature or the policy failed;
     // a one-key listing's error says which.
-    auto listed = client.ListObjectsV2(options.bucket, "", "", "", 1);
+    auto listed = client.ListObjectsV2(to.bucket, "", "", "", 1);
     if (!listed.ok()) head = listed.status();
   }
   if (!head.ok()) {
@@ -202,27 +203,27 @@ void CheckAws(const DoctorOptions& options, std::vector<CheckResult>& out) {
   }
   // The probe: what sync does, under the prefix sync writes to.
   const std::string key =
-      fmt::format("{}.slack-intel-doctor-{}", store::NormalizePrefix(options.prefix), ::getpid());
-  auto put = client.PutObject(options.bucket, key, std::string("slack-intel doctor probe\n"), {});
+      fmt::format("{}.slack-intel-doctor-{}", store::NormalizePrefix(to.prefix), ::getpid());
+  auto put = client.PutObject(to.bucket, key, std::string("slack-intel doctor probe\n"), {});
   if (!put.ok()) {
-    out.push_back(Fail(
-        "aws bucket",
-        fmt::format("cannot write {}: {}", s3::S3Url(options.bucket, key), put.status().message()),
-        "the identity needs s3:PutObject on the bucket's prefix"));
+    out.push_back(
+        Fail("aws bucket",
+             fmt::format("cannot write {}: {}", s3::S3Url(to.bucket, key), put.status().message()),
+             "the identity needs s3:PutObject on the bucket's prefix"));
     return;
   }
-  auto deleted = client.DeleteObjects(options.bucket, {key});
+  auto deleted = client.DeleteObjects(to.bucket, {key});
   if (!deleted.ok() || !deleted->empty()) {
     out.push_back(Fail("aws bucket",
-                       fmt::format("wrote but cannot delete {}", s3::S3Url(options.bucket, key)),
+                       fmt::format("wrote but cannot delete {}", s3::S3Url(to.bucket, key)),
                        "the identity needs s3:DeleteObject for sync --delete; remove the probe "
                        "by hand"));
     return;
   }
-  out.push_back(
-      Pass("aws bucket", fmt::format("{}: listed, and a probe object written and "
-                                     "deleted under '{}'",
-                                     bucket_url, store::NormalizePrefix(options.prefix))));
+  out.push_back(Pass(
+      "aws bucket", fmt::format("{}: listed, and a probe object written and deleted {}", bucket_url,
+                                to.prefix.empty() ? std::string("at the bucket's root")
+                                                  : "under " + store::NormalizePrefix(to.prefix))));
 }
 
 }  // namespace
@@ -236,11 +237,7 @@ CLI::App* SetUpDoctorCommand(CLI::App& app, DoctorOptions& options) {
   doctor->add_flag("--json", options.json, "One JSON document on stdout");
   doctor->add_option("--cache-path", options.cache_path, "The cache to check")
       ->capture_default_str();
-  doctor->add_option("--bucket", options.bucket, "The bucket to check (default: s3.bucket)");
-  doctor->add_option("--prefix", options.prefix, "Where the probe object goes (s3.prefix)");
-  doctor->add_option("--region", options.region, "AWS region of the bucket");
-  doctor->add_option("--profile", options.profile, "AWS profile from ~/.aws/config");
-  doctor->add_option("--endpoint-url", options.endpoint_url, "S3-compatible endpoint");
+  AddDestinationFlags(*doctor, options.bucket, "");
   return doctor;
 }
 
@@ -252,7 +249,7 @@ Status RunDoctor(const DoctorOptions& options) {
   if (wanted("cache")) results.push_back(CheckCache(options.cache_path));
   if (wanted("slack")) results.push_back(CheckSlack(options.config));
   if (wanted("jira")) results.push_back(CheckJira(options.config));
-  if (wanted("aws")) CheckAws(options, results);
+  if (wanted("aws")) CheckAws(options.bucket, results);
   const auto failed =
       std::count_if(results.begin(), results.end(), [](const CheckResult& r) { return !r.ok; });
   if (options.json) {

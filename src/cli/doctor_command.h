@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/destination.h"
 #include "config/config_file.h"
 #include "util/status.h"
 
@@ -18,7 +19,7 @@ struct DoctorOptions {
   std::vector<std::string> only;  // --only config,cache,slack,jira,aws; empty = all
   bool json = false;              // --json
   std::filesystem::path cache_path = "cache";
-  std::string bucket, prefix, region, profile, endpoint_url;
+  Destination bucket;         // the bucket to check; the probe goes under its prefix
   config::ConfigFile config;  // the file main() read
 };
 

@@ -17,9 +17,7 @@ namespace slack_intel::cli {
 CLI::App* SetUpLifecycleCommand(CLI::App& app, LifecycleOptions& options) {
   CLI::App* command = app.add_subcommand(
       "lifecycle", "Set the bucket's lifecycle rule for the synced prefix (other rules kept)");
-  command->add_option("--bucket", options.bucket,
-                      "The bucket sync uploads to (default: s3.bucket)");
-  command->add_option("--prefix", options.prefix, "The prefix the rule applies to (s3.prefix)");
+  AddDestinationFlags(*command, options.bucket, "");
   command
       ->add_option("--transition-days", options.transition_days,
                    "Move objects to --storage-class this many days after they were written")
@@ -33,9 +31,6 @@ CLI::App* SetUpLifecycleCommand(CLI::App& app, LifecycleOptions& options) {
       ->check(CLI::Range(1, 36500));
   command->add_flag("--dry-run,--dryrun", options.dry_run,
                     "Print the resulting configuration; change nothing");
-  command->add_option("--region", options.region, "AWS region of the bucket");
-  command->add_option("--profile", options.profile, "AWS profile from ~/.aws/config");
-  command->add_option("--endpoint-url", options.endpoint_url, "S3-compatible endpoint");
   command->footer(
       "\nExample:\n"
       "  slack-intel lifecycle --bucket my-slack-data --prefix prod/ --transition-days 30 "
@@ -44,13 +39,13 @@ CLI::App* SetUpLifecycleCommand(CLI::App& app, LifecycleOptions& options) {
 }
 
 Status RunLifecycle(const LifecycleOptions& options) {
-  if (options.bucket.empty()) {
+  if (options.bucket.bucket.empty()) {
     return Status::InvalidArgument(
         "lifecycle needs the bucket: --bucket NAME (or s3.bucket in the config file)");
   }
-  SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
+  SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket.bucket));
   s3::LifecycleRule rule;
-  rule.prefix = store::NormalizePrefix(options.prefix);
+  rule.prefix = store::NormalizePrefix(options.bucket.prefix);
   rule.id = s3::LifecycleRuleId(rule.prefix);
   rule.transition_days = options.transition_days;
   rule.storage_class = options.storage_class;
@@ -59,11 +54,12 @@ Status RunLifecycle(const LifecycleOptions& options) {
 
   SLACK_INTEL_ASSIGN_OR_RETURN(
       s3::ClientOptions client_options,
-      s3::ResolveClientOptions({options.region, options.profile, options.endpoint_url, true},
-                               aws::ProcessEnvironment()));
+      s3::ResolveClientOptions(
+          {options.bucket.region, options.bucket.profile, options.bucket.endpoint_url, true},
+          aws::ProcessEnvironment()));
   s3::Client client(std::move(client_options));
-  const std::string where = s3::S3Url(options.bucket, "");
-  auto existing = client.GetBucketLifecycle(options.bucket);
+  const std::string where = s3::S3Url(options.bucket.bucket, "");
+  auto existing = client.GetBucketLifecycle(options.bucket.bucket);
   if (!existing.ok()) {
     return existing.status().WithContext(
         fmt::format("cannot read the lifecycle configuration of {}", where));
@@ -72,7 +68,7 @@ Status RunLifecycle(const LifecycleOptions& options) {
   if (options.dry_run) {
     fmt::print("(dryrun) lifecycle configuration of {}:\n{}", where, merged);
   } else {
-    if (Status put = client.PutBucketLifecycle(options.bucket, merged); !put.ok()) {
+    if (Status put = client.PutBucketLifecycle(options.bucket.bucket, merged); !put.ok()) {
       return put.WithContext(fmt::format("cannot set the lifecycle configuration of {}", where));
     }
     fmt::print("lifecycle: {} rule '{}' set:{}{}\n", where, rule.id,

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "cli/destination.h"
 #include "util/status.h"
 
 namespace CLI {
@@ -13,13 +14,11 @@ namespace slack_intel::cli {
 // `slack-intel lifecycle`: the roadmap's lifecycle policies: one bucket lifecycle rule for the
 // synced prefix, merged with the bucket's other rules (docs/lifecycle.md).
 struct LifecycleOptions {
-  std::string bucket;         // --bucket, or s3.bucket
-  std::string prefix;         // --prefix, or s3.prefix: the rule's filter
+  Destination bucket;         // --bucket, --prefix (the rule's filter), ...
   int transition_days = 0;    // --transition-days
   std::string storage_class;  // --storage-class
   int expire_days = 0;        // --expire-days
   bool dry_run = false;       // --dry-run: print the configuration, write nothing
-  std::string region, profile, endpoint_url;
 };
 
 CLI::App* SetUpLifecycleCommand(CLI::App& app, LifecycleOptions& options);

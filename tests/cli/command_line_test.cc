@@ -86,13 +86,13 @@ TEST(CommandLine, CodecAndAutoSyncComeFromFlagsOrTheConfigFile) {
   EXPECT_EQ(from_file.import_options().codec, "gzip");
   EXPECT_EQ(from_file.import_options().compression_level, 9);
   EXPECT_TRUE(from_file.import_options().auto_sync.enabled);
-  EXPECT_EQ(from_file.import_options().auto_sync.bucket, "team-bucket");
+  EXPECT_EQ(from_file.import_options().auto_sync.to.bucket, "team-bucket");
   CommandLine flags;
   flags.ApplyConfig(config);
   Parse(flags, {"cache", "--codec", "snappy", "--no-sync", "--bucket", "other-bucket"});
   EXPECT_EQ(flags.cache_options().codec, "snappy");
   EXPECT_FALSE(flags.cache_options().auto_sync.enabled);
-  EXPECT_EQ(flags.cache_options().auto_sync.bucket, "other-bucket");
+  EXPECT_EQ(flags.cache_options().auto_sync.to.bucket, "other-bucket");
   CommandLine bad;
   EXPECT_THROW(Parse(bad, {"cache", "--codec", "lz4"}), CLI::ValidationError);
 }
