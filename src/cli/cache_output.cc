@@ -1,7 +1,6 @@
 #include "cli/cache_output.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -82,7 +81,7 @@ Result<cache::CacheSummary> RunCacheWithOutput(const cache::CacheSettings& setti
                            progress.channels_total.load(), progress.messages.load(), api,
                            seconds / 60, seconds % 60);
       },
-      !output.quiet && !output.json && output.progress && ::isatty(STDERR_FILENO));
+      !output.quiet && !output.json && output.progress && StderrTakesProgress());
   auto print = [&](const cache::CacheEvent& e) {
     using Kind = cache::CacheEvent::Kind;
     if (output.json) {

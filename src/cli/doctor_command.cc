@@ -113,12 +113,36 @@ CheckResult CheckSlack(const config::ConfigFile& config) {
                   "add them under OAuth & Permissions > Scopes, then reinstall the app");
     }
   }
-  // One call cannot tell an internal app (Slack's tiers) from a distributed one outside the
-  // Marketplace (1 history call a minute): the line names both (docs/doctor.md).
+  // Since 2025 Slack serves a distributed app outside the Marketplace 15 messages a history
+  // call and 1 call a minute; an internal app gets up to 999 at its tier's rate. One page of a
+  // channel the app is in says which (docs/doctor.md).
+  auto channels = client.ListChannels(false);
+  if (!channels.ok()) {
+    return Fail("slack", fmt::format("{}: {}", who, channels.status().message()),
+                "the token needs channels:read and groups:read");
+  }
+  const auto member = std::find_if(channels->begin(), channels->end(),
+                                   [](const slack::Channel& c) { return c.is_member; });
+  if (member == channels->end()) {
+    return Fail("slack", fmt::format("{}: the app is in no channel, so cache finds nothing", who),
+                "invite it to each channel to cache: /invite @your-app");
+  }
+  auto page = client.FirstHistoryPage(member->id, 100);
+  if (!page.ok()) return Fail("slack", page.status().message(), "see the error above");
+  std::string speed;
+  if (page->messages == 15 && page->has_more) {
+    speed =
+        "history comes 15 messages a call, 1 call a minute (a distributed app outside the "
+        "Marketplace): a busy year takes hours; an internal app of the workspace is not capped";
+  } else if (page->messages > 15) {
+    speed = "history comes up to 999 messages a call at Slack's tiers (not capped)";
+  } else {
+    speed =
+        fmt::format("history limits not told by #{} ({} messages)", member->name, page->messages);
+  }
   return Pass("slack",
-              fmt::format("{}; {}; history at Slack's tiers if internal, 1 call/min if "
-                          "distributed outside the Marketplace",
-                          who, info->scopes ? "every scope cache needs" : "scopes not reported"));
+              fmt::format("{}; {}; {}", who,
+                          info->scopes ? "every scope cache needs" : "scopes not reported", speed));
 }
 
 CheckResult CheckJira(const config::ConfigFile& config) {
@@ -155,8 +179,8 @@ void CheckAws(const Destination& to, std::vector<CheckResult>& out) {
   auto client_options = s3::ResolveClientOptions({to.region, to.profile, to.endpoint_url, true},
                                                  aws::ProcessEnvironment());
   if (!client_options.ok()) {
-    out.push_back(
-        Fail("aws credentials", client_options.status().message(), "check ~/.aws/config and --profile"));
+    out.push_back(Fail("aws credentials", client_options.status().message(),
+                       "check ~/.aws/config and --profile"));
     return;
   }
   auto credentials = client_options->credentials->Get();

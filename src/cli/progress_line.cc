@@ -1,11 +1,20 @@
 #include "cli/progress_line.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 namespace slack_intel::cli {
+
+bool StderrTakesProgress() {
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDERR_FILENO) && !(term != nullptr && std::string_view(term) == "dumb");
+}
+
 namespace {
 
 std::string Megabytes(uint64_t bytes) { return fmt::format("{:.1f}", bytes / 1e6); }

@@ -14,6 +14,11 @@ namespace slack_intel::cli {
 std::string FormatProgress(uint64_t files_done, uint64_t files_total, uint64_t bytes_done,
                            uint64_t bytes_total, double elapsed_seconds, int width = 20);
 
+// Whether stderr can show a live line: a terminal that can erase one (TERM is not "dumb").
+// Pipes, files, CI logs and journald get none. The line has no colours, so NO_COLOR has nothing
+// to turn off.
+bool StderrTakesProgress();
+
 // A live progress line on stderr (a terminal), redrawn a few times a second with what
 // `render(elapsed seconds)` returns ("" = nothing to show yet) until destroyed, when it is
 // erased. Other output goes through Print(), which erases the line first so the two never

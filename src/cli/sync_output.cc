@@ -1,7 +1,6 @@
 #include "cli/sync_output.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -21,7 +20,7 @@ SyncOutput::SyncOutput(const SyncOutputOptions& options)
             return FormatProgress(progress_.files_done, progress_.files_total, progress_.bytes_done,
                                   progress_.bytes_total, elapsed);
           },
-          !options.quiet && !options.json && options.progress && ::isatty(STDERR_FILENO))) {}
+          !options.quiet && !options.json && options.progress && StderrTakesProgress())) {}
 
 SyncOutput::~SyncOutput() = default;
 

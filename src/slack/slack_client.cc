@@ -181,6 +181,18 @@ Result<TokenInfo> SlackClient::CheckToken() {
   return info;
 }
 
+Result<SlackClient::HistoryPage> SlackClient::FirstHistoryPage(const std::string& channel,
+                                                               int limit) {
+  SLACK_INTEL_ASSIGN_OR_RETURN(
+      json reply,
+      Call("conversations.history", {{"channel", channel}, {"limit", std::to_string(limit)}}));
+  HistoryPage page;
+  if (auto list = reply.find("messages"); list != reply.end() && list->is_array())
+    page.messages = static_cast<int>(list->size());
+  page.has_more = FlagField(reply, "has_more");
+  return page;
+}
+
 Result<std::vector<Channel>> SlackClient::ListChannels(bool include_archived) {
   std::vector<Channel> channels;
   SLACK_INTEL_RETURN_IF_ERROR(CallPaged("conversations.list",

@@ -52,6 +52,13 @@ class SlackClient : public SlackSource {
   Result<std::string> AuthTest() override;
   // auth.test in full, for `doctor`.
   Result<TokenInfo> CheckToken();
+  // One conversations.history page of at most `limit` messages: how many came, and whether
+  // Slack has more. `doctor` tells an app capped at 15 messages a call from one that is not.
+  struct HistoryPage {
+    int messages = 0;
+    bool has_more = false;
+  };
+  Result<HistoryPage> FirstHistoryPage(const std::string& channel, int limit);
   // Public and private channels the token can see (conversations.list, every page).
   Result<std::vector<Channel>> ListChannels(bool include_archived) override;
   Result<std::vector<User>> ListUsers() override;

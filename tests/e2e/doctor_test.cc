@@ -162,6 +162,28 @@ TEST_F(DoctorE2E, EachBrokenPartIsNamedWithItsFix) {
   }
 }
 
+// Slack caps a distributed app outside the Marketplace at 15 messages a history call and
+// 1 call a minute; doctor tells it from an internal app by one page of a channel.
+TEST_F(DoctorE2E, TheSlackLineSaysWhetherHistoryIsCapped) {
+  auto checks = ByCheck(Doctor({"--only", "slack"}));
+  EXPECT_NE(checks.at("slack")["detail"].get<std::string>().find("up to 999 messages a call"),
+            std::string::npos)
+      << checks.at("slack").dump();
+  StartSlack({"--non-marketplace"});
+  int code = -1;
+  checks = ByCheck(Doctor({"--only", "slack"}, {}, &code));
+  EXPECT_EQ(code, 0) << "slow, not broken";
+  EXPECT_NE(
+      checks.at("slack")["detail"].get<std::string>().find("15 messages a call, 1 call a minute"),
+      std::string::npos)
+      << checks.at("slack").dump();
+  StartSlack({"--not-member", "enrique", "--not-member", "traveling-sailor"});
+  checks = ByCheck(Doctor({"--only", "slack"}, {}, &code));
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(checks.at("slack")["fix"].get<std::string>().find("/invite"), std::string::npos)
+      << checks.at("slack").dump();
+}
+
 TEST_F(DoctorE2E, MissingScopesAndAReadableTokenFileAreCaught) {
   StartSlack({"--scopes", "channels:read,channels:history,users:read"});
   int code = -1;

@@ -815,10 +815,11 @@ TEST_F(SyncE2E, AProgressLineOnATerminalOnlyAndNeverInPipesOrJson) {
         cache_.string(), std::string("--concurrency"), std::string("1")}) {
     command += "'" + arg + "' ";
   }
-  const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", server_.access_key},
-                                                  {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
-                                                  {"AWS_EC2_METADATA_DISABLED", "true"},
-                                                  {"HOME", dir_.path().string()}};
+  std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", server_.access_key},
+                                            {"AWS_SECRET_ACCESS_KEY", server_.secret_key},
+                                            {"AWS_EC2_METADATA_DISABLED", "true"},
+                                            {"HOME", dir_.path().string()},
+                                            {"TERM", "xterm"}};
   // Enough bytes that the line is drawn at least once (it redraws every 200 ms).
   Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'x'));
   ProcessResult tty = RunProcess({"script", "-qec", command, "/dev/null"}, env);
@@ -831,6 +832,11 @@ TEST_F(SyncE2E, AProgressLineOnATerminalOnlyAndNeverInPipesOrJson) {
   ProcessResult quiet = RunProcess({"script", "-qec", command + "--no-progress", "/dev/null"}, env);
   ASSERT_EQ(quiet.exit_code, 0) << quiet.stdout_text;
   EXPECT_EQ(quiet.stdout_text.find("\033[K"), std::string::npos) << "--no-progress";
+  Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'w'));
+  env["TERM"] = "dumb";  // a terminal that cannot erase a line (Emacs shells, some CI consoles)
+  ProcessResult dumb = RunProcess({"script", "-qec", command, "/dev/null"}, env);
+  ASSERT_EQ(dumb.exit_code, 0) << dumb.stdout_text;
+  EXPECT_EQ(dumb.stdout_text.find("\033[K"), std::string::npos) << "TERM=dumb";
   Write("raw/messages/dt=2025-10-26/channel=big/data.bin", std::string(64 << 20, 'z'));
   ProcessResult piped = Sync();
   EXPECT_EQ(piped.stderr_text.find("\033[K"), std::string::npos) << "no terminal, no line";
