@@ -50,14 +50,14 @@ TEST_F(ConfigShow, NothingSetGivesTheDefaultsAndSaysSo) {
 TEST_F(ConfigShow, FlagsBeatTheEnvironmentWhichBeatsTheFile) {
   ConfigShowOptions options;
   options.config.path = "/etc/team/.slack-intel.yaml";
-  options.config.slack_token = "xoxb-file-token-0000000000";
+  options.config.slack_token = "xoxb-fake-file-token";
   options.config.jira_url = "https://file.atlassian.net";
   options.config.bucket = "file-bucket";
   options.config.prefix = "prod/";
   options.config.region = "eu-west-1";
   options.config.cache_path = "/data/cache";
   options.bucket = "flag-bucket";
-  env_["SLACK_BOT_TOKEN"] = "xoxb-1234-5678-SECRETSECRET";
+  env_["SLACK_BOT_TOKEN"] = "xoxb-fake-test-token-000000";
   env_["JIRA_URL"] = "https://env.atlassian.net";
   env_["AWS_REGION"] = "ap-south-1";  // the file's s3.region stands for --region: it wins
   const Table t = Settings(options);
@@ -74,14 +74,14 @@ TEST_F(ConfigShow, FlagsBeatTheEnvironmentWhichBeatsTheFile) {
 TEST_F(ConfigShow, SecretsShowTheirKindAndLengthOnly) {
   ConfigShowOptions options;
   options.config.path = "/home/u/.slack-intel.yaml";
-  options.config.jira_api_token = "ATATT3xFfGF0-jira-secret";
-  env_["SLACK_TOKEN"] = "xoxp-1234-5678-SECRETSECRET";
+  options.config.jira_api_token = "fake-jira-api-token-0000";
+  env_["SLACK_TOKEN"] = "xoxp-fake-test-token-000000";
   const Table t = Settings(options);
   EXPECT_EQ(t.at("slack.token").first, "xoxp-… (27 characters, hidden)");
   EXPECT_EQ(t.at("jira.api_token").first, "… (24 characters, hidden)");
   for (const auto& [name, row] : t) {
-    EXPECT_EQ(row.first.find("SECRET"), std::string::npos) << name;
-    EXPECT_EQ(row.first.find("jira-secret"), std::string::npos) << name;
+    EXPECT_EQ(row.first.find("fake-test-token"), std::string::npos) << name;
+    EXPECT_EQ(row.first.find("fake-jira"), std::string::npos) << name;
   }
 }
 

@@ -95,7 +95,7 @@ TEST(Cli, ConfigShowSaysWhereEachSettingCameFromAndHidesTokens) {
   TempDir dir;
   const std::filesystem::path file = dir.path() / "team.yaml";
   std::ofstream(file)
-      << "slack:\n  token: xoxb-111-222-TOPSECRETVALUE\ns3:\n  bucket: team-bucket\n";
+      << "slack:\n  token: xoxb-fake-test-token-000000\ns3:\n  bucket: team-bucket\n";
   std::filesystem::permissions(
       file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const char* binary = std::getenv("SLACK_INTEL_BIN");
@@ -110,13 +110,13 @@ TEST(Cli, ConfigShowSaysWhereEachSettingCameFromAndHidesTokens) {
   EXPECT_NE(text.stdout_text.find("config file: " + file.string() + " (found by --config)"),
             std::string::npos)
       << text.stdout_text;
-  EXPECT_EQ(text.stdout_text.find("TOPSECRET"), std::string::npos) << text.stdout_text;
+  EXPECT_EQ(text.stdout_text.find("fake-test-token"), std::string::npos) << text.stdout_text;
   EXPECT_NE(text.stdout_text.find("xoxb-… (27 characters, hidden)"), std::string::npos);
 
   ProcessResult json = RunProcess(
       {binary, "--config", file.string(), "config", "show", "--prefix", "dev/", "--json"}, env);
   ASSERT_EQ(json.exit_code, 0) << json.stderr_text;
-  EXPECT_EQ(json.stdout_text.find("TOPSECRET"), std::string::npos);
+  EXPECT_EQ(json.stdout_text.find("fake-test-token"), std::string::npos);
   const auto doc = nlohmann::json::parse(json.stdout_text);
   EXPECT_EQ(doc["config_file"], file.string());
   const auto& settings = doc["settings"];
