@@ -9,82 +9,17 @@
 
 #include "util/digest.h"
 #include "aws/profile_providers.h"
-#include "aws/sigv4.h"
-#include "util/http/retry.h"
-#include "util/http/socket_http_client.h"
+#include "aws/sts.h"
 
 namespace slack_intel::aws {
 namespace {
 
-constexpr int kAttempts = 3;
-
-std::unique_ptr<http::HttpClient> NewHttpClient(const RemoteProviderContext& context,
-                                                std::chrono::milliseconds connect_timeout) {
-  if (context.make_http_client) return context.make_http_client();
-  http::HttpOptions options;
-  options.connect_timeout = connect_timeout;
-  options.stall_timeout = std::chrono::seconds(10);
-  return http::MakeHttpClient(options);
-}
-
-std::string StsErrorCode(const std::string& body) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return "";
-  return doc.child("ErrorResponse").child("Error").child_value("Code");
-}
-
-// Sends with a few retries on transport failures, 5xx, 429 and throttling (the shared policy,
-// fewer and shorter waits: a credential lookup should not hold a run long).
-Result<http::Response> SendWithRetries(http::HttpClient& client, const http::Request& request,
-                                       const Clock& clock) {
-  http::Backoff backoff({kAttempts, std::chrono::milliseconds(200), std::chrono::seconds(5)});
-  http::Retrier retrier(backoff, clock, nullptr, request.url);
-  for (;;) {
-    SLACK_INTEL_RETURN_IF_ERROR(retrier.BeforeAttempt());
-    auto response = client.Send(request);
-    if (!response.ok()) {
-      Status final = retrier.AfterFailure(response.status());
-      if (final.ok()) continue;
-      return final;
-    }
-    retrier.Answered();
-    const bool transient = response->status >= 500 || response->status == 429 ||
-                           StsErrorCode(response->body) == "Throttling";
-    if (!transient || !retrier.AfterTransientReply(http::RetryAfter(*response))) return response;
-  }
-}
-
-std::string FormEncode(const std::vector<QueryParam>& params) {
-  return CanonicalQueryString(params);
-}
-
-std::string StsEndpoint(const Environment& env, const std::string& region) {
-  for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
-    if (std::string url = EnvValue(env, name); !url.empty()) return url;
-  }
-  return fmt::format("https://sts.{}.amazonaws.com", region.empty() ? "us-east-1" : region);
-}
-
-std::string HostOf(const std::string& url) {
-  std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
 // Credentials from an STS *Response/*Result/Credentials element, or the STS error.
 Result<Credentials> ParseStsReply(const http::Response& response, const std::string& action,
                                   const std::string& what) {
+  if (response.status != 200) return StsFailure(response, what);
   pugi::xml_document doc;
   doc.load_buffer(response.body.data(), response.body.size());
-  if (response.status != 200) {
-    pugi::xml_node error = doc.child("ErrorResponse").child("Error");
-    const std::string code = error.child_value("Code");
-    const std::string text = fmt::format(
-        "{}: STS {} (HTTP {}){}", what, code.empty() ? "error" : code, response.status,
-        *error.child_value("Message") ? std::string(": ") + error.child_value("Message") : "");
-    if (code == "AccessDenied") return Status::PermissionDenied(text);
-    if (response.status == 400 || response.status == 403) return Status::Unauthenticated(text);
-    return Status::Unavailable(text);
-  }
   pugi::xml_node c = doc.child((action + "Response").c_str())
                          .child((action + "Result").c_str())
                          .child("Credentials");
@@ -126,19 +61,7 @@ class AssumeRoleProvider final : public CredentialProvider {
         {"RoleSessionName", SessionName(settings_, *context_.clock)},
         {"DurationSeconds", std::to_string(settings_.duration_seconds)}};
     if (!settings_.external_id.empty()) form.push_back({"ExternalId", settings_.external_id});
-    const std::string endpoint = StsEndpoint(context_.env, settings_.region);
-    http::Request request;
-    request.method = "POST";
-    request.url = endpoint.ends_with("/") ? endpoint : endpoint + "/";
-    request.body = FormEncode(form);
-    request.headers = {{"host", HostOf(endpoint)},
-                       {"content-type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    // "Signature Version 4 signing process" for STS: service "sts", the endpoint's region.
-    SignRequest(
-        {"POST", "/", "", HexEncode(Sha256(request.body)),
-         settings_.region.empty() ? "us-east-1" : settings_.region, "sts", context_.clock->Now()},
-        *source, request.headers);
-    auto response = SendWithRetries(*http_, request, *context_.clock);
+    auto response = CallSts(*http_, context_, settings_.region, &*source, form);
     if (!response.ok()) return response.status().WithContext(what);
     SLACK_INTEL_ASSIGN_OR_RETURN(Credentials credentials,
                                  ParseStsReply(*response, "AssumeRole", what));
@@ -177,18 +100,14 @@ class WebIdentityProvider final : public CredentialProvider {
     }
     std::string text = token.str();
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    const std::string endpoint = StsEndpoint(context_.env, settings_.region);
-    http::Request request;
-    request.method = "POST";
-    request.url = endpoint.ends_with("/") ? endpoint : endpoint + "/";
-    request.body = FormEncode({{"Action", "AssumeRoleWithWebIdentity"},
-                               {"Version", "2011-06-15"},
-                               {"RoleArn", settings_.role_arn},
-                               {"RoleSessionName", SessionName(settings_, *context_.clock)},
-                               {"DurationSeconds", std::to_string(settings_.duration_seconds)},
-                               {"WebIdentityToken", text}});
-    request.headers = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    auto response = SendWithRetries(*http_, request, *context_.clock);
+    auto response =
+        CallSts(*http_, context_, settings_.region, nullptr,
+                {{"Action", "AssumeRoleWithWebIdentity"},
+                 {"Version", "2011-06-15"},
+                 {"RoleArn", settings_.role_arn},
+                 {"RoleSessionName", SessionName(settings_, *context_.clock)},
+                 {"DurationSeconds", std::to_string(settings_.duration_seconds)},
+                 {"WebIdentityToken", text}});
     if (!response.ok()) return response.status().WithContext(what);
     SLACK_INTEL_ASSIGN_OR_RETURN(Credentials credentials,
                                  ParseStsReply(*response, "AssumeRoleWithWebIdentity", what));

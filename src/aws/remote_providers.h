@@ -12,18 +12,13 @@
 #include <string>
 
 #include "aws/credential_provider.h"
+#include "aws/remote_call.h"
 #include "aws/shared_config.h"
 #include "util/clock.h"
 #include "util/http/http_client.h"
 
 namespace slack_intel::aws {
 
-struct RemoteProviderContext {
-  Environment env;
-  const Clock* clock = &SystemClock();
-  std::function<std::unique_ptr<http::HttpClient>()>
-      make_http_client;  // default: http::MakeHttpClient()
-};
 
 struct AssumeRoleSettings {
   std::string role_arn;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "aws/environment.h"
+#include "aws/sts.h"
 #include "cache/cache_lock.h"
 #include "cli/cache_output.h"
 #include "jira/jira_client.h"
@@ -167,6 +168,38 @@ CheckResult CheckJira(const config::ConfigFile& config) {
   return Pass("jira", fmt::format("{} as {}", url, *name));
 }
 
+// Who the keys are: sts:GetCallerIdentity needs no permission, so it fails only for keys AWS
+// does not accept. An S3-compatible store has no STS: it is asked only when the endpoint is
+// AWS's, or AWS_ENDPOINT_URL_STS names one.
+CheckResult CheckIdentity(const s3::ClientOptions& options, const aws::Credentials& credentials) {
+  const aws::Environment env = aws::ProcessEnvironment();
+  const bool aws_endpoint = options.endpoint_url.empty() ||
+                            options.endpoint_url.find(".amazonaws.com") != std::string::npos;
+  if (!aws_endpoint && aws::EnvValue(env, "AWS_ENDPOINT_URL_STS").empty()) {
+    return Pass("aws credentials",
+                fmt::format("{}; identity not asked (STS is AWS's; the endpoint is {})",
+                            credentials.Redacted(), options.endpoint_url));
+  }
+  aws::RemoteProviderContext context;
+  context.env = env;
+  auto identity = aws::GetCallerIdentity(context, options.region, credentials);
+  if (!identity.ok() && identity.status().code() == StatusCode::kUnavailable) {
+    // A private subnet may reach S3 through a gateway endpoint and STS not at all.
+    return Pass("aws credentials",
+                fmt::format("{}; identity unknown, STS did not answer ({}); the bucket check "
+                            "tries the keys",
+                            credentials.Redacted(), identity.status().message()));
+  }
+  if (!identity.ok()) {
+    return Fail("aws credentials",
+                fmt::format("{}: {}", credentials.Redacted(), identity.status().message()),
+                "the keys are not valid or have expired: aws sso login --profile NAME, or aws "
+                "configure");
+  }
+  return Pass("aws credentials", fmt::format("{} (account {}), {}", identity->arn,
+                                             identity->account, credentials.Redacted()));
+}
+
 void CheckAws(const Destination& to, std::vector<CheckResult>& out) {
   if (to.bucket.empty()) {
     out.push_back(Fail("aws", "no bucket to check", "give --bucket, or set s3.bucket"));
@@ -190,7 +223,8 @@ void CheckAws(const Destination& to, std::vector<CheckResult>& out) {
                        "\"Configure AWS Credentials\")"));
     return;
   }
-  out.push_back(Pass("aws credentials", credentials->Redacted()));
+  out.push_back(CheckIdentity(*client_options, *credentials));
+  if (!out.back().ok) return;
   s3::Client client(*client_options);
   const std::string bucket_url = s3::S3Url(to.bucket, "");
   std::string date;

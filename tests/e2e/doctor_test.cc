@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fault_proxy.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
 #include "support/server_process.h"
@@ -182,6 +183,66 @@ TEST_F(DoctorE2E, TheSlackLineSaysWhetherHistoryIsCapped) {
   EXPECT_EQ(code, 1);
   EXPECT_NE(checks.at("slack")["fix"].get<std::string>().find("/invite"), std::string::npos)
       << checks.at("slack").dump();
+}
+
+// The credentials line names who the keys are, as STS's GetCallerIdentity says (the stand-in
+// knows Ceph's keys as an IAM user); keys STS refuses fail there, before the bucket is tried.
+TEST_F(DoctorE2E, TheCredentialsLineNamesTheIdentityStsSees) {
+  auto sts = ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/aws-sts.mjs",
+       "--access-key-id", server_.access_key, "--source-arn",
+       "arn:aws:iam::111122223333:user/nightly-sync"},
+      {{"STANDIN_SOURCE_SECRET_ACCESS_KEY", server_.secret_key}});
+  int code = -1;
+  auto checks =
+      ByCheck(Doctor({"--only", "aws"}, {{"AWS_ENDPOINT_URL_STS", sts->base_url()}}, &code));
+  EXPECT_EQ(code, 0) << last_stderr_;
+  const std::string detail = checks.at("aws credentials")["detail"];
+  EXPECT_NE(detail.find("arn:aws:iam::111122223333:user/nightly-sync (account 111122223333)"),
+            std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("from environment"), std::string::npos) << detail;
+  EXPECT_TRUE(checks.at("aws bucket")["ok"]);
+
+  checks = ByCheck(Doctor({"--only", "aws"},
+                          {{"AWS_ENDPOINT_URL_STS", sts->base_url()},
+                           {"AWS_ACCESS_KEY_ID", "AKIAFAKEDOCTORTEST00"}},
+                          &code));
+  EXPECT_EQ(code, 1);
+  const nlohmann::json& refused = checks.at("aws credentials");
+  EXPECT_FALSE(refused["ok"]);
+  EXPECT_NE(refused["detail"].get<std::string>().find("InvalidClientTokenId"), std::string::npos)
+      << refused.dump();
+  EXPECT_NE(refused["fix"].get<std::string>().find("not valid or have expired"),
+            std::string::npos);
+  EXPECT_EQ(checks.count("aws bucket"), 0u) << "the bucket is not tried with refused keys";
+  EXPECT_EQ(nlohmann::json(checks).dump().find(server_.secret_key), std::string::npos);
+
+  // Without AWS_ENDPOINT_URL_STS an S3-compatible endpoint has no STS to ask.
+  checks = ByCheck(Doctor({"--only", "aws"}));
+  EXPECT_NE(checks.at("aws credentials")["detail"].get<std::string>().find("identity not asked"),
+            std::string::npos);
+}
+
+// S3 refuses requests signed 15 minutes off; doctor reads the server's Date and warns at 5.
+TEST_F(DoctorE2E, AClockOffTheServersIsCaught) {
+  auto skewed = StartFaultProxy(server_.endpoint, {"--date-offset-seconds=-1200"});
+  int code = -1;
+  auto checks = ByCheck(Doctor({"--only", "aws", "--endpoint-url", skewed->base_url()}, {}, &code));
+  EXPECT_EQ(code, 1);
+  const nlohmann::json& clock = checks.at("aws clock");
+  EXPECT_FALSE(clock["ok"]) << clock.dump();
+  const std::string detail = clock["detail"];
+  EXPECT_TRUE(detail.find("this clock is 1199 s") != std::string::npos ||
+              detail.find("this clock is 1200 s") != std::string::npos ||
+              detail.find("this clock is 1201 s") != std::string::npos)
+      << detail;
+  EXPECT_NE(clock["fix"].get<std::string>().find("timedatectl"), std::string::npos);
+
+  auto close = StartFaultProxy(server_.endpoint, {"--date-offset-seconds", "90"});
+  checks = ByCheck(Doctor({"--only", "aws", "--endpoint-url", close->base_url()}, {}, &code));
+  EXPECT_EQ(code, 0) << "90 s is within what S3 accepts";
+  EXPECT_TRUE(checks.at("aws clock")["ok"]) << checks.at("aws clock").dump();
 }
 
 TEST_F(DoctorE2E, MissingScopesAndAReadableTokenFileAreCaught) {

@@ -9,6 +9,7 @@
 //   --flip-response-rate R   flip one byte of a 2xx reply to a GET without a query on its way
 //                            (object downloads, not listings)
 //   --delay-ms N        hold every reply this long first
+//   --date-offset-seconds N  move every reply's Date header N seconds (a server whose clock is off)
 // Stopping the proxy (SIGTERM) is the server dying: connections in flight are cut and new ones
 // refused. GET /_faults (asked of the proxy itself, with the header x-fault-proxy: stats)
 // answers the counts of each fault injected, as JSON.
@@ -27,17 +28,20 @@ const { values } = parseArgs({
     'flip-request-every': { type: 'string', default: '0' },
     'flip-response-rate': { type: 'string', default: '0' },
     'delay-ms': { type: 'string', default: '0' },
+    'date-offset-seconds': { type: 'string', default: '0' },
   },
 });
 const match = /^(.+):(\d+)$/.exec(values.target ?? '');
 if (!match) {
   process.stderr.write('usage: node fault_proxy.mjs --target HOST:PORT [--seed N] [--slowdown-rate R] '
-    + '[--reset-rate R] [--flip-request-every K] [--flip-response-rate R] [--delay-ms N]\n');
+    + '[--reset-rate R] [--flip-request-every K] [--flip-response-rate R] [--delay-ms N] '
+    + '[--date-offset-seconds N]\n');
   process.exit(2);
 }
 const [, host, port] = match;
 const rate = (name) => Number(values[name]);
 const delayMs = Number(values['delay-ms']);
+const dateOffsetMs = Number(values['date-offset-seconds']) * 1000;
 
 // mulberry32: small, seeded, good enough to pick faults.
 let state = Number(values.seed) >>> 0;
@@ -92,6 +96,9 @@ const server = http.createServer((req, res) => {
       reply.on('data', (chunk) => parts.push(chunk));
       reply.on('end', () => {
         let replyBody = Buffer.concat(parts);
+        if (dateOffsetMs !== 0 && reply.headers.date) {
+          reply.headers.date = new Date(Date.parse(reply.headers.date) + dateOffsetMs).toUTCString();
+        }
         setTimeout(() => {
           if (reset) {
             counts.reset += 1;

@@ -106,6 +106,26 @@ describe('aws-sts.mjs', () => {
     assert.equal(xmlTag(second.body, 'Expiration'), '2024-05-01T13:00:00Z', 'DurationSeconds defaults to 3600');
   });
 
+  it('answers GetCallerIdentity for the source identity and for credentials it issued', async () => {
+    const source = await signedCall(sts.port, { Action: 'GetCallerIdentity' }, SOURCE);
+    assert.equal(source.status, 200, source.body);
+    assert.match(source.body, /^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/);
+    assert.equal(xmlTag(source.body, 'Arn'), 'arn:aws:iam::123456789012:user/slack-intel-test');
+    assert.equal(xmlTag(source.body, 'Account'), '123456789012');
+    assert.match(xmlTag(source.body, 'UserId'), /^AIDA[0-9A-F]{17}$/);
+
+    const assumed = await signedCall(sts.port, { ...assumeParams, RoleSessionName: 'who-am-i' }, SOURCE);
+    const issued = { accessKeyId: xmlTag(assumed.body, 'AccessKeyId'),
+      secretAccessKey: xmlTag(assumed.body, 'SecretAccessKey'), sessionToken: xmlTag(assumed.body, 'SessionToken') };
+    const role = await signedCall(sts.port, { Action: 'GetCallerIdentity' }, issued);
+    assert.equal(role.status, 200, role.body);
+    assert.equal(xmlTag(role.body, 'Arn'), 'arn:aws:sts::123456789012:assumed-role/slack-intel-reader/who-am-i');
+
+    const unknown = await signedCall(sts.port, { Action: 'GetCallerIdentity' },
+      { accessKeyId: 'AKIAUNKNOWNSTANDIN01', secretAccessKey: SOURCE.secretAccessKey });
+    assertStsError(unknown, 403, 'InvalidClientTokenId');
+  });
+
   it('answers a request signed with the wrong secret with 403 SignatureDoesNotMatch', async () => {
     const res = await signedCall(sts.port, assumeParams, { ...SOURCE, secretAccessKey: 'not-the-right-secret' });
     assertStsError(res, 403, 'SignatureDoesNotMatch');

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Stand-in for AWS STS (Query API, version 2011-06-15): AssumeRole and
-// AssumeRoleWithWebIdentity, on http://127.0.0.1:PORT/ (POST form body or GET query string).
+// Stand-in for AWS STS (Query API, version 2011-06-15): AssumeRole,
+// AssumeRoleWithWebIdentity and GetCallerIdentity, on http://127.0.0.1:PORT/ (POST form body or
+// GET query string).
 //
 // Followed:
 // - AWS Security Token Service API Reference: "AssumeRole", "AssumeRoleWithWebIdentity",
-//   "Credentials", "AssumedRoleUser", "Common Errors"; the STS service model
+//   "GetCallerIdentity", "Credentials", "AssumedRoleUser", "Common Errors"; the STS service model
 //   (botocore data/sts/2011-06-15/service-2.json: error codes and HTTP statuses, parameter
 //   constraints such as DurationSeconds 900..43200 and RoleSessionName [\w+=,.@-]{2,64}).
 // - IAM User Guide "Create a signed AWS API request" for the SigV4 check (sigv4.mjs).
@@ -21,11 +22,14 @@
 //   </AssumeRoleResponse>
 // AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult adds
 //   SubjectFromWebIdentityToken, Audience, Provider (and SourceIdentity when asked for).
+// GetCallerIdentityResponse/GetCallerIdentityResult: <UserId/><Account/><Arn/>, signed by the
+//   source identity (--source-arn) or by credentials this stand-in issued (their assumed role).
+//   It needs no permission, as on AWS.
 // Errors: Content-Type text/xml,
 //   <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 //     <Error><Type>Sender|Receiver</Type><Code>..</Code><Message>..</Message></Error>
 //     <RequestId>uuid</RequestId></ErrorResponse>
-//   403 MissingAuthenticationToken  AssumeRole without an Authorization header
+//   403 MissingAuthenticationToken  AssumeRole or GetCallerIdentity without an Authorization header
 //   400 IncompleteSignature         malformed Authorization header, 'host' not signed, no X-Amz-Date
 //   403 InvalidClientTokenId        unknown access key id, or session token missing/wrong
 //   403 SignatureDoesNotMatch       wrong signature; scope date/region/service wrong; clock skew
@@ -128,6 +132,7 @@ const now = makeClock(flags, USAGE);
 const faults = makeFaultInjector(flags, USAGE);
 const log = makeRequestLog(flags, 'sts');
 const issuer = new CredentialIssuer('ASIASTSTEST', flags.seed);
+const issuedKeys = new Map();  // access key id -> { secretAccessKey, sessionToken, arn, userId }
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const API_VERSION = '2011-06-15';
@@ -225,12 +230,15 @@ function issueFor(roleArn, sessionName, durationSeconds) {
   const { partition, account, roleName } = checkRoleArn(roleArn);
   const creds = issuer.issue();
   const expiresIn = config.expiresInSeconds ?? durationSeconds;
-  return {
+  const issued = {
     creds,
     expiration: isoSeconds(now() + expiresIn * 1000),
     assumedRoleArn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
     assumedRoleId: `${roleId(roleArn)}:${sessionName}`,
   };
+  issuedKeys.set(creds.accessKeyId, { secretAccessKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken, arn: issued.assumedRoleArn, userId: issued.assumedRoleId });
+  return issued;
 }
 
 function credentialsXml(issued) {
@@ -242,10 +250,15 @@ function credentialsXml(issued) {
     `      <Expiration>${issued.expiration}</Expiration>\n    </Credentials>\n`;
 }
 
-function assumeRole(params, request, entry) {
+// Checks the request's SigV4 signature against the source identity and, when `issuedToo`, the
+// credentials issued so far; throws the STS error of a bad one.
+function verifySigned(request, entry, issuedToo) {
   const verdict = verifyRequest(request, {
     service: 'sts', region: config.region, nowMs: now(), maxSkewSeconds: config.maxSkewSeconds,
-    lookupKey: (id) => (source.accessKeyId && id === source.accessKeyId ? source : undefined),
+    lookupKey: (id) => {
+      if (source.accessKeyId && id === source.accessKeyId) return source;
+      return issuedToo ? issuedKeys.get(id) : undefined;
+    },
   });
   entry.auth = verdict.ok ? 'valid' : verdict.auth;
   if (!verdict.ok) {
@@ -257,6 +270,23 @@ function assumeRole(params, request, entry) {
     }
     throw new StsError(verdict.status, verdict.code, verdict.message);
   }
+  return verdict;
+}
+
+function getCallerIdentity(request, entry) {
+  const verdict = verifySigned(request, entry, true);
+  const issued = issuedKeys.get(verdict.accessKeyId);
+  const arn = issued?.arn ?? config.sourceArn;
+  const userId = issued?.userId ??
+    `AIDA${createHash('sha256').update(config.sourceArn).digest('hex').toUpperCase().slice(0, 17)}`;
+  const account = arn.split(':')[4];
+  return `<GetCallerIdentityResponse xmlns="${XMLNS}">\n  <GetCallerIdentityResult>\n` +
+    `    <Arn>${xmlEscape(arn)}</Arn>\n    <UserId>${xmlEscape(userId)}</UserId>\n` +
+    `    <Account>${xmlEscape(account)}</Account>\n  </GetCallerIdentityResult>\n`;
+}
+
+function assumeRole(params, request, entry) {
+  verifySigned(request, entry, false);
   const roleArn = requireParam(params, 'RoleArn', 'roleArn');
   const sessionName = requireParam(params, 'RoleSessionName', 'roleSessionName');
   checkRoleArn(roleArn);
@@ -359,11 +389,17 @@ async function handle(req, res) {
     entry.action = action;
     if (action === null) throw new StsError(400, 'MissingAction', 'Missing Action');
     const version = params.get('Version');
-    if (version !== API_VERSION || !['AssumeRole', 'AssumeRoleWithWebIdentity'].includes(action)) {
+    if (version !== API_VERSION ||
+        !['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity'].includes(action)) {
       throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
     }
     const request = { method: req.method, rawPath, rawQuery, rawHeaders: req.rawHeaders, headers: req.headers, body };
-    const result = action === 'AssumeRole' ? assumeRole(params, request, entry) : assumeRoleWithWebIdentity(params, entry);
+    const handlers = {
+      AssumeRole: () => assumeRole(params, request, entry),
+      AssumeRoleWithWebIdentity: () => assumeRoleWithWebIdentity(params, entry),
+      GetCallerIdentity: () => getCallerIdentity(request, entry),
+    };
+    const result = handlers[action]();
     xml = `${result}  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
       `</${action}Response>\n`;
     entry.code = 'OK';
