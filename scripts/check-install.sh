@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What `cmake --install` puts in place works as installed: the binary runs from its prefix, the
-# man page renders, the bash completion completes. Run by ctest (install_layout):
+# man page renders, the bash and zsh completions complete. Run by ctest (install_layout):
 #   scripts/check-install.sh BUILD_DIR
 set -euo pipefail
 build="$1"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prefix="$(mktemp -d)"
 trap 'rm -rf "$prefix"' EXIT
 fail() { echo "check-install: $*" >&2; exit 1; }
@@ -31,7 +32,13 @@ completed="$(bash -c 'source "$1"; COMP_WORDS=(slack-intel sy); COMP_CWORD=1; _s
                       _slack_intel; echo "${COMPREPLY[*]}"' _ \
              "$prefix/share/bash-completion/completions/slack-intel")"
 [[ "$completed" == $'sync\n--dry-run --dryrun' ]] || fail "bash completion gave '$completed'"
-if command -v zsh >/dev/null; then
-  zsh -n "$prefix/share/zsh/vendor-completions/_slack-intel" || fail "the zsh script does not parse"
-fi
+zsh_dir="$prefix/share/zsh/vendor-completions"
+zsh -n "$zsh_dir/_slack-intel" || fail "the zsh script does not parse"
+# The real compsys, Tab pressed in an interactive zsh: a command, an option, an ambiguous one.
+for case in "slack-intel doc|slack-intel doctor" "slack-intel athena-ddl --pro|--projection" \
+            "slack-intel sync --dr|slack-intel sync --dry"; do
+  typed="${case%%|*}" want="${case#*|}"
+  shown="$(timeout 30 zsh -f "$root/tests/support/zsh_complete.zsh" "$zsh_dir" "$typed")"
+  grep -qF -- "$want" <<<"$shown" || fail "zsh completed '$typed' to: $(cat -v <<<"$shown")"
+done
 echo "check-install: binary, man page and completions work from $prefix"

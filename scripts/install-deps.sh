@@ -18,8 +18,8 @@ APT_PACKAGES=(
   # tests: GoogleTest, libcurl for the reference SigV4 requests, curl, openssl (test certificates)
   libgtest-dev libcurl4-openssl-dev curl openssl
   # the installed layout and the .deb (scripts/check-install.sh, check-deb.sh): man to render
-  # the page, dpkg-dev for CPack's dpkg-shlibdeps, lintian for Debian policy
-  man-db dpkg-dev lintian
+  # the page, dpkg-dev for CPack's dpkg-shlibdeps, lintian for Debian policy, zsh to complete
+  man-db dpkg-dev lintian zsh
   # the local S3 server: Ceph RADOS Gateway (tools/ceph-rgw); python3 for its readiness probe
   ceph-mon ceph-osd radosgw ceph-common python3
   # an S3 client independent of ours, to check what sync uploaded (tests/support/s3_objects.py)
