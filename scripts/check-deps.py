@@ -21,12 +21,14 @@ import tempfile
 #   cli -> slack, jira -> util/http        store -> util (LocalDirStore)
 #   cli -> cache -> parquet -> util        cache reads Slack and Jira: where the two meet
 #   import -> slack (an export served as a SlackSource); config -> util
+#   store -> azure -> aws (HMAC, URI encoding and the environment view, nothing of S3's)
 BELOW = {
     'util': set(),
     'util/http': {'util'},
     'aws': {'util/http', 'util'},
     's3': {'aws', 'util/http', 'util'},
-    'store': {'s3', 'aws', 'util/http', 'util'},
+    'azure': {'aws', 'util/http', 'util'},
+    'store': {'s3', 'azure', 'aws', 'util/http', 'util'},
     'sync': {'store', 'util'},  # storage only through store/'s ObjectStore
     'parquet': {'util'},
     'slack': {'util/http', 'util'},
@@ -34,7 +36,7 @@ BELOW = {
     'cache': {'parquet', 'slack', 'jira', 'util/http', 'util'},
     'import': {'slack', 'util'},
     'config': {'util'},
-    'cli': {'sync', 'store', 's3', 'aws', 'util/http', 'util', 'parquet', 'slack', 'jira',
+    'cli': {'sync', 'store', 's3', 'azure', 'aws', 'util/http', 'util', 'parquet', 'slack', 'jira',
             'cache', 'import', 'config'},
     'main': {'cli', 'config', 'util'},
 }

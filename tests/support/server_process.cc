@@ -34,13 +34,21 @@ bool ReadSome(int fd, std::string& out, int wait_ms) {
   return true;
 }
 
-// The port of a complete "listening on http://127.0.0.1:PORT\n" line in `out`, else 0.
+// The port of a complete "listening on http://127.0.0.1:PORT\n" line in `out` (Azurite says
+// "listens on"), else 0.
 int AnnouncedPort(std::string_view out) {
-  constexpr std::string_view kAnnouncement = "listening on http://127.0.0.1:";
-  size_t at = out.find(kAnnouncement);
+  size_t at = std::string_view::npos;
+  size_t skip = 0;
+  for (std::string_view announcement :
+       {"listening on http://127.0.0.1:", "listens on http://127.0.0.1:"}) {
+    if (at = out.find(announcement); at != std::string_view::npos) {
+      skip = announcement.size();
+      break;
+    }
+  }
   if (at == std::string_view::npos) return 0;
   int port = 0;
-  for (size_t i = at + kAnnouncement.size(); i < out.size(); ++i) {
+  for (size_t i = at + skip; i < out.size(); ++i) {
     if (out[i] == '\n') return port > 0 && port < 65536 ? port : 0;
     if (out[i] < '0' || out[i] > '9' || port > 65535) return 0;
     port = port * 10 + (out[i] - '0');

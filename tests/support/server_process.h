@@ -12,7 +12,7 @@ namespace slack_intel::testing {
 
 // A local HTTP stand-in (Slack, Jira, STS, SSO, IMDS, ...) run as a child process for the
 // length of a test. The server must bind 127.0.0.1 on a port of its choosing and print
-// "listening on http://127.0.0.1:PORT" as its first stdout line (tools/standins/listen.mjs
+// "listening on http://127.0.0.1:PORT" (Azurite: "listens on") on stdout (tools/standins/listen.mjs
 // does this). Start() waits until that port accepts connections. The destructor stops the
 // server by its pid: SIGTERM, then SIGKILL after a grace period. After the announcement the
 // server should write little (errors only): nobody drains its pipes while the test runs.

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+
+namespace slack_intel::testing {
+
+// Azurite's Blob service (npm azurite, installed in tools/) on 127.0.0.1 at a port of its
+// choosing, its data in a temp folder, with one account whose key is an obvious fake.
+class Azurite {
+ public:
+  static constexpr const char* kAccount = "slackinteltest";
+  // base64("fake-azurite-account-key-for-slack-intel-tests")
+  static constexpr const char* kKey =
+      "ZmFrZS1henVyaXRlLWFjY291bnQta2V5LWZvci1zbGFjay1pbnRlbC10ZXN0cw==";
+
+  // Throws std::runtime_error when it does not start.
+  Azurite();
+
+  // http://127.0.0.1:PORT/ACCOUNT: where the account's Blob service answers.
+  std::string blob_endpoint() const;
+  // The connection string the az cli would take for it.
+  std::string connection_string() const;
+  const ServerProcess& process() const { return *process_; }
+
+ private:
+  TempDir data_;
+  std::unique_ptr<ServerProcess> process_;
+};
+
+}  // namespace slack_intel::testing
