@@ -2,11 +2,57 @@
 
 #include <fmt/format.h>
 
+#include "azure/storage_account.h"
 #include "s3/bucket_name.h"
+#include "store/azure_store.h"
 #include "store/local_dir_store.h"
 #include "store/s3_store.h"
 
 namespace slack_intel::store {
+
+namespace {
+
+// Azure's rule for container names: 3 to 63 lowercase letters, digits and single hyphens,
+// starting and ending with a letter or digit.
+Status ValidateContainerName(std::string_view name) {
+  bool ok = name.size() >= 3 && name.size() <= 63 && name.front() != '-' && name.back() != '-' &&
+            name.find("--") == std::string_view::npos;
+  for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  if (ok) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "'{}' is not a container name Azure accepts (3-63 lowercase letters, digits and hyphens)",
+      name));
+}
+
+Result<std::unique_ptr<ObjectStore>> OpenAzure(std::string_view url, std::string_view rest,
+                                               const StoreOptions& options) {
+  // az://ACCOUNT/CONTAINER[/PREFIX]
+  const size_t slash = rest.find('/');
+  const std::string account(rest.substr(0, slash));
+  std::string_view after = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  const size_t next = after.find('/');
+  const std::string container(after.substr(0, next));
+  if (account.empty() || container.empty()) {
+    return Status::InvalidArgument(
+        fmt::format("{}: an Azure destination is az://ACCOUNT/CONTAINER/PREFIX", url));
+  }
+  SLACK_INTEL_RETURN_IF_ERROR(ValidateContainerName(container).WithContext(std::string(url)));
+  AzureStoreOptions azure;
+  azure.client = options.azure;
+  if (azure.client.account.name.empty()) {
+    SLACK_INTEL_ASSIGN_OR_RETURN(azure.client.account,
+                                 azure::ResolveStorageAccount(options.env, account));
+  }
+  azure.container = container;
+  if (options.azure_block_bytes > 0) {
+    azure.block_threshold_bytes = azure.block_size_bytes = options.azure_block_bytes;
+  }
+  azure.prefix =
+      NormalizePrefix(next == std::string_view::npos ? "" : std::string(after.substr(next)));
+  return std::unique_ptr<ObjectStore>(std::make_unique<AzureStore>(std::move(azure)));
+}
+
+}  // namespace
 
 std::string NormalizePrefix(std::string prefix) {
   while (prefix.starts_with("/")) prefix.erase(0, 1);
@@ -31,6 +77,7 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const Store
     s3.upload = options.upload;
     return std::unique_ptr<ObjectStore>(std::make_unique<S3Store>(std::move(s3)));
   }
+  if (scheme == "az") return OpenAzure(url, url.substr(scheme_end + 3), options);
   std::string_view path = url;
   if (scheme == "file") {
     path = url.substr(scheme_end + 3);
@@ -41,7 +88,9 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const Store
     }
   } else if (!scheme.empty()) {
     return Status::InvalidArgument(fmt::format(
-        "{}: unknown store '{}://' (s3://bucket/prefix or a folder: file:///path)", url, scheme));
+        "{}: unknown store '{}://' (s3://bucket/prefix, az://account/container/prefix or a "
+        "folder: file:///path)",
+        url, scheme));
   }
   if (path.empty()) return Status::InvalidArgument("an empty folder path");
   LocalDirOptions local;

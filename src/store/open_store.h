@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "aws/environment.h"
+#include "azure/blob_client.h"
 #include "s3/client.h"
 #include "s3/transfer.h"
 #include "store/local_walker.h"
@@ -15,14 +17,21 @@ namespace slack_intel::store {
 struct StoreOptions {
   s3::ClientOptions s3;      // s3:// (credentials required)
   s3::UploadOptions upload;  // s3://
+  // az://: retries and transport; the account comes from `env` as the az cli finds it
+  // (azure/storage_account.h) unless `azure.account.name` is set already.
+  azure::BlobClientOptions azure;
+  aws::Environment env;
+  uint64_t azure_block_bytes = 0;  // block size and threshold; 0: AzureStoreOptions' defaults
   std::string keyed_folder;  // folders: see LocalDirOptions
   FolderIndexOptions index;  // folders
 };
 
 // The store a URL names; the one place that reads a scheme:
 //   s3://bucket[/prefix]   S3Store (the prefix normalized as NormalizePrefix does)
+//   az://account/container[/prefix]  AzureStore
 //   file:///dir, /dir, dir LocalDirStore rooted at the folder
-// Errors: kInvalidArgument (another scheme, a bucket name S3 refuses, an empty path).
+// Errors: kInvalidArgument (another scheme, a bucket or container name the service refuses,
+// no Azure credentials, an empty path).
 Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const StoreOptions& options);
 
 // "prod" -> "prod/", "/prod/" -> "prod/", "" -> "": a key prefix as S3 stores take it.

@@ -8,9 +8,9 @@
 #include <chrono>
 #include <system_error>
 
+#include "store/checked_download.h"
 #include "store/file_stamp.h"
 #include "store/s3_listing.h"
-#include "util/atomic_file.h"
 #include "util/digest.h"
 #include "util/time_format.h"
 
@@ -120,39 +120,13 @@ Result<Stored> S3Store::PutFile(std::string_view key, const fs::path& file,
 }
 
 Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destination) {
-  const fs::path temp = TempPathFor(destination, "download");
-  auto fail = [&](Status status) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return status;
-  };
-  std::error_code error;
-  if (destination.has_parent_path()) fs::create_directories(destination.parent_path(), error);
-  if (error) {
-    return Status::IOError(
-        fmt::format("cannot create {}: {}", destination.parent_path().string(), error.message()));
-  }
-  Lease client(*this);
-  auto head =
-      client->GetObject(options_.bucket, options_.prefix + object.key, temp, object.size_bytes);
-  if (!head.ok()) return fail(head.status());
-  const uint64_t size = fs::file_size(temp, error);
-  if (error) return fail(Status::IOError(fmt::format("{}: {}", temp.string(), error.message())));
-  auto md5 = Md5FileRange(temp.string(), 0, size);
-  if (!md5.ok()) return fail(md5.status());
-  std::string md5_hex = HexEncode(*md5);
-  if (const std::string expected = head->ContentMd5Hex();
-      !expected.empty() && expected != md5_hex) {
-    return fail(Status::Corruption(
-        fmt::format("the downloaded bytes have MD5 {}, the object says {}", md5_hex, expected)));
-  }
-  SetFileMtime(temp, object.mtime_ns);
-  fs::rename(temp, destination, error);
-  if (error) {
-    return fail(
-        Status::IOError(fmt::format("cannot write {}: {}", destination.string(), error.message())));
-  }
-  return Stored{std::move(head->etag), std::move(md5_hex)};
+  return DownloadChecked(object, destination, [&](const fs::path& temp) -> Result<Fetched> {
+    Lease client(*this);
+    SLACK_INTEL_ASSIGN_OR_RETURN(
+        s3::ObjectHead head,
+        client->GetObject(options_.bucket, options_.prefix + object.key, temp, object.size_bytes));
+    return Fetched{head.etag, head.ContentMd5Hex()};
+  });
 }
 
 Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string>& keys) {

@@ -1,6 +1,6 @@
 // The ObjectStore conformance suite: one body of tests, run against every store (a folder, the
-// cache's folder with its raw/ mapping, and S3 on the local Ceph RADOS Gateway). A new store
-// (Azure Blob, GCS) is done when it passes (STYLE.md section 10).
+// cache's folder with its raw/ mapping, S3 on the local Ceph RADOS Gateway, and Azure Blob on
+// Azurite). A new store (GCS) is done when it passes (STYLE.md section 10).
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -16,10 +16,13 @@
 #include <vector>
 
 #include "aws/credential_provider.h"
+#include "azure/blob_client.h"
+#include "store/azure_store.h"
 #include "store/local_dir_store.h"
 #include "store/object_store.h"
 #include "store/open_store.h"
 #include "store/s3_store.h"
+#include "support/azurite.h"
 #include "support/files.h"
 #include "support/reference_s3_request.h"
 #include "support/s3_test_server.h"
@@ -91,6 +94,45 @@ StoreKind S3Kind() {
                 ReferenceS3Request(LoadS3TestServer(), "PUT",
                                    "/" + s3.options().bucket + "/conformance-sibling", "not ours");
             if (put.status != 200) throw std::runtime_error("cannot plant a stray object");
+          }};
+}
+
+// One Azurite for the test process (each test runs in a process of its own).
+const Azurite& SharedAzurite() {
+  static const Azurite* azurite = new Azurite();
+  return *azurite;
+}
+
+StoreKind AzureKind() {
+  return {"azure",
+          [](const fs::path&) -> std::unique_ptr<store::ObjectStore> {
+            const Azurite& azurite = SharedAzurite();
+            store::StoreOptions options;
+            options.env = {{"AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string()}};
+            options.azure.retry.base_delay = std::chrono::milliseconds(1);
+            options.azure_block_bytes = kPartBytes;
+            static int containers = 0;  // a fresh container for each test
+            const std::string container = "conformance-" + std::to_string(++containers);
+            auto opened = store::OpenStore(
+                fmt::format("az://{}/{}/prefix", Azurite::kAccount, container), options);
+            if (!opened.ok()) throw std::runtime_error(opened.status().message());
+            auto& azure = dynamic_cast<store::AzureStore&>(**opened);
+            const Status created =
+                azure::BlobClient(azure.options().client).CreateContainer(container);
+            if (!created.ok() && created.code() != StatusCode::kFailedPrecondition)
+              throw std::runtime_error(created.message());
+            return std::move(*opened);
+          },
+          [](store::ObjectStore& store) {
+            // Beside the prefix: the store's listing must not reach it.
+            auto& azure = dynamic_cast<store::AzureStore&>(store);
+            TempDir dir;
+            std::ofstream(dir.path() / "stray") << "not ours";
+            azure::BlobClient client(azure.options().client);
+            auto put = client.PutBlob(azure.options().container, "prefix-sibling",
+                                      {dir.path() / "stray", 0, 8}, Base64Encode(Md5("not ours")),
+                                      "text/plain");
+            if (!put.ok()) throw std::runtime_error(put.status().message());
           }};
 }
 
@@ -253,7 +295,8 @@ TEST_P(StoreConformance, AFailedPutOrGetLeavesNothingVisible) {
 
 INSTANTIATE_TEST_SUITE_P(EveryStore, StoreConformance,
                          ::testing::Values(FolderKind("folder", ""),
-                                           FolderKind("cache_folder", "raw"), S3Kind()),
+                                           FolderKind("cache_folder", "raw"), S3Kind(),
+                                           AzureKind()),
                          [](const ::testing::TestParamInfo<StoreKind>& kind) {
                            return kind.param.name;
                          });
@@ -295,6 +338,20 @@ TEST(OpenStore, ReadsTheSchemeAndNothingElseDoes) {
   EXPECT_EQ(store::OpenStore("gs://bucket", options).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store::OpenStore("file://host/dir", options).status().code(),
             StatusCode::kInvalidArgument);
+
+  const auto no_credentials = store::OpenStore("az://acme/slack/prod", options);
+  EXPECT_NE(no_credentials.status().message().find("AZURE_STORAGE_CONNECTION_STRING"),
+            std::string::npos)
+      << no_credentials.status().message();
+  options.env = {{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_KEY", "a2V5a2V5"}};
+  auto azure = store::OpenStore("az://acme/slack//prod", options);
+  ASSERT_TRUE(azure.ok()) << azure.status().message();
+  EXPECT_EQ((*azure)->Describe("users.parquet"), "az://acme/slack/prod/users.parquet");
+  for (const char* bad : {"az://acme", "az://acme/", "az://acme/Slack", "az://acme/ab",
+                          "az://acme/a--b", "az://other/slack"}) {
+    EXPECT_EQ(store::OpenStore(bad, options).status().code(), StatusCode::kInvalidArgument)
+        << bad;
+  }
 }
 
 }  // namespace
