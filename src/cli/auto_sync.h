@@ -17,6 +17,7 @@ namespace slack_intel::cli {
 // file's s3 settings. A failed run never syncs.
 struct AutoSyncOptions {
   bool enabled = false;  // --sync, or sync.auto
+  std::string dest;      // --dest URL, or sync.dest; over `to` when set
   Destination to;
 };
 
@@ -24,7 +25,7 @@ struct AutoSyncOptions {
 void AddAutoSyncFlags(CLI::App& command, AutoSyncOptions& options);
 
 // Whether the settings can sync, checked before the run so a long cache never ends in a usage
-// error. Errors: kInvalidArgument (no or a bad bucket).
+// error. Errors: kInvalidArgument (no destination, a bad bucket, a URL of no store we know).
 Status CheckAutoSync(const AutoSyncOptions& options, const char* command);
 
 // Syncs `cache_path` when enabled, printing as `sync` does with these output settings.

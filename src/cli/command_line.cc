@@ -92,9 +92,12 @@ void CommandLine::ApplyConfig(const config::ConfigFile& config) {
   set(config.endpoint_url, sync_options_.endpoint_url);
   for (AutoSyncOptions* auto_sync : {&cache_options_.auto_sync, &import_options_.auto_sync}) {
     SetDestinationDefaults(config, auto_sync->to);
+    set(config.sync_dest, auto_sync->dest);
     auto_sync->enabled = config.sync_auto == "true";
   }
-  if (config.bucket) sync_->get_option("--bucket")->required(false);
+  // sync.dest stands for the destination flags, over s3.bucket too (a --bucket on the command
+  // line wins: the commands' parse callbacks).
+  set(config.sync_dest, sync_options_.dest);
   cache_options_.config = config;
   import_options_.config = config;
   config_show_options_.config = config;

@@ -131,6 +131,8 @@ std::vector<EffectiveSetting> EffectiveSettings(const ConfigShowOptions& options
   if (prefix.value.empty()) prefix.value = "(the bucket's root)";
   out.push_back(prefix);
   out.push_back(Resolve("sync.auto", none, {}, env, file.sync_auto, file, "false"));
+  out.push_back(
+      Resolve("sync.dest", none, {}, env, file.sync_dest, file, "(s3://s3.bucket/s3.prefix)"));
   AddAwsSettings(options, env, out);
   return out;
 }

@@ -26,9 +26,18 @@
 namespace slack_intel::cli {
 
 CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
-  CLI::App* sync = app.add_subcommand("sync", "Upload the local Parquet cache to an S3 bucket");
-  sync->add_option("--bucket", options.bucket, "Destination bucket")->required();
-  sync->add_option("--prefix", options.prefix, "Key prefix inside the bucket, e.g. production/");
+  CLI::App* sync = app.add_subcommand(
+      "sync", "Upload the local Parquet cache to an S3 bucket (or Azure Blob, GCS, a folder)");
+  CLI::Option* bucket = sync->add_option("--bucket", options.bucket, "Destination bucket (S3)");
+  CLI::Option* prefix = sync->add_option("--prefix", options.prefix,
+                                         "Key prefix inside the bucket, e.g. production/");
+  CLI::Option* dest =
+      sync->add_option("--dest", options.dest,
+                       "Destination as a URL instead of --bucket/--prefix: s3://BUCKET/PREFIX, "
+                       "az://ACCOUNT/CONTAINER/PREFIX, gs://BUCKET/PREFIX or file:///DIR "
+                       "(default: sync.dest of the config file)")
+          ->excludes(bucket)
+          ->excludes(prefix);
   sync->add_flag("--dry-run,--dryrun", options.dry_run,
                  "Show what would be uploaded or deleted; change nothing");
   sync->add_flag("--delete", options.delete_removed,
@@ -71,7 +80,15 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options) {
                        "matching --exclude/--include wins)")
           ->take_all();
   // The filters' relative order matters (the last match wins): rebuild it from parse order.
-  sync->parse_complete_callback([sync, exclude, include, &options] {
+  // A --bucket on the command line wins over the config file's sync.dest; with neither, sync
+  // has nowhere to go: a usage error.
+  sync->parse_complete_callback([sync, exclude, include, bucket, dest, &options] {
+    if (bucket->count() > 0 && dest->count() == 0) options.dest.clear();
+    if (options.dest.empty() && options.bucket.empty()) {
+      throw CLI::RequiredError(
+          "--bucket NAME or --dest URL (or s3.bucket or sync.dest in the "
+          "config file)");
+    }
     options.filters.clear();
     size_t next_exclude = 0, next_include = 0;
     const auto excludes = exclude->as<std::vector<std::string>>();
@@ -111,13 +128,35 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
   return number * scale;
 }
 
+namespace {
+
+// The destination as a URL: --dest (or sync.dest), else s3://BUCKET/PREFIX from --bucket and
+// --prefix (or s3.bucket and s3.prefix).
+Result<std::string> DestinationUrl(const SyncOptions& options) {
+  if (!options.dest.empty()) return options.dest;
+  if (options.bucket.empty()) {
+    return Status::InvalidArgument(
+        "sync needs a destination: --bucket NAME (S3), --dest URL (s3://, az://, gs:// or "
+        "file:///), or s3.bucket or sync.dest in the config file");
+  }
+  SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
+  return "s3://" + options.bucket + "/" + store::NormalizePrefix(options.prefix);
+}
+
+}  // namespace
+
 Status RunSync(const SyncOptions& options) {
   // Where page faults are dear they are much of a small sync's CPU, and this takes many of them
   // away (the figures: docs/BENCHMARKS.md, "Small syncs and page faults").
   TuneHeapForShortRuns();
-  SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(options.bucket));
+  SLACK_INTEL_ASSIGN_OR_RETURN(const std::string url, DestinationUrl(options));
+  const std::string scheme = url.substr(0, url.find("://"));
+  const bool s3_protocol = scheme == "s3" || scheme == "gs";
+  if (!s3_protocol && (!options.sse.empty() || !options.storage_class.empty())) {
+    return Status::InvalidArgument(
+        fmt::format("--sse and --storage-class are S3's; {}:// has no such setting", scheme));
+  }
   if (!options.pull) SLACK_INTEL_RETURN_IF_ERROR(sync::CheckCacheFolder(options.cache_path));
-  const std::string prefix = store::NormalizePrefix(options.prefix);
   store::StoreOptions stores;
   sync::SyncSettings settings;
   settings.direction = options.pull ? sync::Direction::kPull : sync::Direction::kPush;
@@ -159,26 +198,40 @@ Status RunSync(const SyncOptions& options) {
     return Status::InvalidArgument(
         "--multipart-chunksize must be at least 5MB (S3's minimum part size)");
   }
-  auto client_options = s3::ResolveClientOptions(
-      {options.region, options.profile, options.endpoint_url, !options.no_verify_ssl},
-      aws::ProcessEnvironment());
   if (options.no_verify_ssl) {
     spdlog::warn(
         "--no-verify-ssl: the endpoint's TLS certificate is not checked, so anyone on the network "
         "path can read and change what is sent (AWS_CA_BUNDLE trusts a private CA instead)");
   }
-  if (!client_options.ok()) return client_options.status();
-  // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
-  client_options->request_limit =
-      std::make_shared<AdaptiveLimit>(options.concurrency * stores.upload.concurrency);
-  stores.s3 = *client_options;
-  // The cache and the bucket, and what sync keeps between runs of this pair.
-  const std::filesystem::path manifest = sync::SyncStatePath(
-      options.cache_path, client_options->endpoint_url, options.bucket, prefix, "manifest");
-  settings.state = {manifest, sync::SyncStatePath(options.cache_path, client_options->endpoint_url,
-                                                  options.bucket, prefix, "uploads")};
+  stores.env = aws::ProcessEnvironment();
+  if (s3_protocol) {
+    auto client_options = s3::ResolveClientOptions(
+        {options.region, options.profile, options.endpoint_url, !options.no_verify_ssl},
+        stores.env);
+    if (!client_options.ok()) return client_options.status();
+    // Requests in flight adapt to the server: halved on SlowDown, grown back on success.
+    client_options->request_limit =
+        std::make_shared<AdaptiveLimit>(options.concurrency * stores.upload.concurrency);
+    stores.s3 = *client_options;
+  }
+  stores.azure.retry = stores.s3.retry;
   SLACK_INTEL_ASSIGN_OR_RETURN(std::unique_ptr<store::ObjectStore> bucket,
-                               store::OpenStore("s3://" + options.bucket + "/" + prefix, stores));
+                               store::OpenStore(url, stores));
+  // The cache and the destination, and what sync keeps between runs of this pair (an S3
+  // destination keeps the names of the manifests it always had).
+  auto state_path = [&](const char* kind) {
+    if (scheme == "s3") {
+      const std::string rest = url.substr(5);
+      const size_t slash = rest.find('/');
+      return sync::SyncStatePath(
+          options.cache_path, stores.s3.endpoint_url, rest.substr(0, slash),
+          store::NormalizePrefix(slash == std::string::npos ? "" : rest.substr(slash)), kind);
+    }
+    return sync::SyncStatePath(options.cache_path, stores.s3.endpoint_url, bucket->Describe(""), "",
+                               kind);
+  };
+  const std::filesystem::path manifest = state_path("manifest");
+  settings.state = {manifest, state_path("uploads")};
   store::LocalDirOptions cache;
   cache.root = options.cache_path;
   cache.keyed_folder = cache::kRawFolder;

@@ -14,10 +14,12 @@ class App;
 
 namespace slack_intel::cli {
 
-// `slack-intel sync`: the local cache to S3, or back with --pull (docs/sync.md and the user's
-// S3_SYNC.md).
+// `slack-intel sync`: the local cache to S3 (or Azure Blob, GCS, a folder), or back with
+// --pull (docs/sync.md, docs/clouds.md and the user's S3_SYNC.md).
 struct SyncOptions {
-  std::string bucket;                          // --bucket, required
+  // The destination: --dest URL (s3://, az://, gs://, file:///), else --bucket and --prefix.
+  std::string dest;                            // --dest, or sync.dest of the config file
+  std::string bucket;                          // --bucket (S3)
   std::string prefix;                          // --prefix; "" = bucket root
   bool dry_run = false;                        // --dry-run / --dryrun: change nothing anywhere
   bool delete_removed = false;                 // --delete: remove remote files gone locally
@@ -52,8 +54,8 @@ CLI::App* SetUpSyncCommand(CLI::App& app, SyncOptions& options);
 
 // Runs a sync with already-parsed options, printing aws-style lines and a summary to stdout.
 // Errors: kNotFound when the cache path is missing ("Local path does not exist"),
-// kInvalidArgument for a bad bucket name or flag, "Cannot access S3 bucket ..." when listing
-// fails, and a failure when any upload or delete failed.
+// kInvalidArgument for no destination, a bad bucket name, URL or flag, "Cannot access S3 bucket
+// ..." (or Azure container) when listing fails, and a failure when any upload or delete failed.
 Status RunSync(const SyncOptions& options);
 
 }  // namespace slack_intel::cli

@@ -32,7 +32,7 @@ const std::map<std::string, std::map<std::string, Field>>& Schema() {
         {"region", &ConfigFile::region},
         {"profile", &ConfigFile::profile},
         {"endpoint_url", &ConfigFile::endpoint_url}}},
-      {"sync", {{"auto", &ConfigFile::sync_auto}}},
+      {"sync", {{"auto", &ConfigFile::sync_auto}, {"dest", &ConfigFile::sync_dest}}},
   };
   return schema;
 }

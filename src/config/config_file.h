@@ -27,6 +27,7 @@ struct ConfigFile {
   std::optional<std::string> bucket, prefix, region, profile, endpoint_url;
   // sync:
   std::optional<std::string> sync_auto;  // "true" or "false": cache and import then sync
+  std::optional<std::string> sync_dest;  // s3://, az://, gs:// or file:/// (over s3.bucket)
 
   std::vector<std::string> warnings;  // e.g. a token in a file others can read
 };

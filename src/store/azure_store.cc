@@ -45,8 +45,15 @@ class AzureListing final : public ObjectListing {
   Result<std::optional<ObjectInfo>> Next() override {
     while (next_ == page_.blobs.size()) {
       if (done_) return std::optional<ObjectInfo>();
-      SLACK_INTEL_ASSIGN_OR_RETURN(page_, client_.ListBlobs(options_.container, options_.prefix,
-                                                            page_.next_marker, kBlobsPerPage));
+      auto page =
+          client_.ListBlobs(options_.container, options_.prefix, page_.next_marker, kBlobsPerPage);
+      if (!page.ok()) {
+        return Status(page.status().code(), fmt::format("Cannot access Azure container {}: {}",
+                                                        azure::AzUrl(options_.client.account.name,
+                                                                     options_.container, ""),
+                                                        page.status().message()));
+      }
+      page_ = std::move(*page);
       next_ = 0;
       done_ = page_.next_marker.empty();
     }

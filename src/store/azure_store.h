@@ -17,8 +17,8 @@ struct AzureStoreOptions {
   std::string container;
   std::string prefix;  // "" or ending in '/': keys are relative to it
   // Files from this size on go up as blocks (Put Block, then Put Block List); below it, one
-  // Put Blob.
-  uint64_t block_threshold_bytes = 64ull << 20;
+  // Put Blob. sync sets these from --multipart-threshold and --multipart-chunksize.
+  uint64_t block_threshold_bytes = 8ull << 20;
   uint64_t block_size_bytes = 8ull << 20;
   int blocks_in_flight = 4;
 };

@@ -44,9 +44,9 @@ Result<std::unique_ptr<ObjectStore>> OpenAzure(std::string_view url, std::string
                                  azure::ResolveStorageAccount(options.env, account));
   }
   azure.container = container;
-  if (options.azure_block_bytes > 0) {
-    azure.block_threshold_bytes = azure.block_size_bytes = options.azure_block_bytes;
-  }
+  azure.block_threshold_bytes = options.upload.multipart_threshold_bytes;
+  azure.block_size_bytes = options.upload.part_size_bytes;
+  azure.blocks_in_flight = options.upload.concurrency;
   azure.prefix =
       NormalizePrefix(next == std::string_view::npos ? "" : std::string(after.substr(next)));
   return std::unique_ptr<ObjectStore>(std::make_unique<AzureStore>(std::move(azure)));

@@ -16,12 +16,13 @@ namespace slack_intel::store {
 // What OpenStore needs for each kind of store; the fields of the others are ignored.
 struct StoreOptions {
   s3::ClientOptions s3;      // s3:// (credentials required)
-  s3::UploadOptions upload;  // s3://
+  // s3://; for az:// its threshold, part size and concurrency are the block threshold, block
+  // size and blocks in flight.
+  s3::UploadOptions upload;
   // az://: retries and transport; the account comes from `env` as the az cli finds it
   // (azure/storage_account.h) unless `azure.account.name` is set already.
   azure::BlobClientOptions azure;
   aws::Environment env;
-  uint64_t azure_block_bytes = 0;  // block size and threshold; 0: AzureStoreOptions' defaults
   std::string keyed_folder;  // folders: see LocalDirOptions
   FolderIndexOptions index;  // folders
 };

@@ -55,6 +55,26 @@ TEST(CommandLine, SyncWithoutBucketIsAUsageError) {
   EXPECT_THROW(Parse(command_line, {"sync", "--prefix", "p/"}), CLI::RequiredError);
 }
 
+// sync.dest stands for the destination flags, over s3.bucket; a --bucket on the command line
+// wins over it, and --dest with --bucket or --prefix is a usage error.
+TEST(CommandLine, SyncDestFromTheConfigFileYieldsToABucketFlag) {
+  config::ConfigFile config;
+  config.bucket = "team-bucket";
+  config.sync_dest = "az://acme/slack/prod";
+  CommandLine from_file;
+  from_file.ApplyConfig(config);
+  Parse(from_file, {"sync"});
+  EXPECT_EQ(from_file.sync_options().dest, "az://acme/slack/prod");
+  CommandLine with_bucket;
+  with_bucket.ApplyConfig(config);
+  Parse(with_bucket, {"sync", "--bucket", "other-bucket"});
+  EXPECT_EQ(with_bucket.sync_options().dest, "");
+  EXPECT_EQ(with_bucket.sync_options().bucket, "other-bucket");
+  CommandLine both;
+  EXPECT_THROW(Parse(both, {"sync", "--dest", "file:///tmp/x", "--prefix", "p"}),
+               CLI::ExcludesError);
+}
+
 TEST(CommandLine, TheConfigFileSuppliesDefaultsAndFlagsStillWin) {
   config::ConfigFile config;
   config.bucket = "team-bucket";

@@ -44,7 +44,8 @@ TEST_F(ConfigShow, NothingSetGivesTheDefaultsAndSaysSo) {
   EXPECT_EQ(t.at("aws.endpoint_url").first, "(AWS, by region)");
   EXPECT_EQ(t.at("sync.auto"), std::make_pair(std::string("false"), std::string("default")));
   EXPECT_EQ(t.at("cache.codec"), std::make_pair(std::string("zstd"), std::string("default")));
-  EXPECT_EQ(t.size(), 15u);
+  EXPECT_EQ(t.at("sync.dest").first, "(s3://s3.bucket/s3.prefix)");
+  EXPECT_EQ(t.size(), 16u);
 }
 
 TEST_F(ConfigShow, FlagsBeatTheEnvironmentWhichBeatsTheFile) {

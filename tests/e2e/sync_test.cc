@@ -879,7 +879,7 @@ TEST_F(SyncE2E, ImportWithSyncUploadsWhatItWroteAndAFailedImportSyncsNothing) {
   ProcessResult no_bucket = RunProcess(with(import, {"--sync"}), SyncEnvironment());
   EXPECT_EQ(no_bucket.exit_code, 1);
   EXPECT_NE(no_bucket.stderr_text.find("import --sync (or sync.auto in the config file) needs a "
-                                       "bucket"),
+                                       "destination"),
             std::string::npos)
       << no_bucket.stderr_text;
   EXPECT_FALSE(fs::exists(imported));

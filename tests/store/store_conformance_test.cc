@@ -110,7 +110,8 @@ StoreKind AzureKind() {
             store::StoreOptions options;
             options.env = {{"AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string()}};
             options.azure.retry.base_delay = std::chrono::milliseconds(1);
-            options.azure_block_bytes = kPartBytes;
+            options.upload.multipart_threshold_bytes = kPartBytes;
+            options.upload.part_size_bytes = kPartBytes;
             static int containers = 0;  // a fresh container for each test
             const std::string container = "conformance-" + std::to_string(++containers);
             auto opened = store::OpenStore(
