@@ -91,7 +91,8 @@ Result<StorageAccount> ResolveStorageAccount(const aws::Environment& env,
     found.blob_endpoint = fmt::format("https://{}.blob.core.windows.net", found.name);
     SLACK_INTEL_RETURN_IF_ERROR(CheckKey(found));
   }
-  if (!account.empty() && !found.name.empty() && found.name != account) {
+  if (found.name.empty()) found.name = std::string(account);  // a SAS connection string
+  if (!account.empty() && found.name != account) {
     return Status::InvalidArgument(
         fmt::format("the destination names account {}, but {} is for account {}", account,
                     found.source, found.name));

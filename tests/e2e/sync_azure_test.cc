@@ -234,6 +234,37 @@ TEST_F(AzureSyncE2E, ContainerAndCredentialProblemsNameTheFix) {
   EXPECT_EQ(both.exit_code, 2) << "a usage error: " << both.stderr_text;
 }
 
+// A SAS for the container is all sync needs; the token never shows, and one without write
+// permission fails with what it lacks.
+TEST_F(AzureSyncE2E, AContainerSasIsEnoughAndOneWithoutWriteIsNamed) {
+  auto with_sas = [&](const std::string& permissions) {
+    ProcessResult sas = Blobs({"sas", kContainer, permissions});
+    EXPECT_EQ(sas.exit_code, 0) << sas.stderr_text;
+    std::string token = sas.stdout_text.substr(0, sas.stdout_text.find('\n'));
+    auto env = Environment();
+    env["AZURE_STORAGE_CONNECTION_STRING"] =
+        "BlobEndpoint=" + azurite_.blob_endpoint() + ";SharedAccessSignature=" + token;
+    return std::make_pair(env, token);
+  };
+  auto [writer, token] = with_sas("racwdl");
+  ProcessResult run = RunProcess(
+      {SLACK_INTEL_BIN_PATH, "sync", "--dest", Dest(), "--cache-path", cache_.string()}, writer);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(Listed().size(), 4u);
+
+  auto [reader, read_token] = with_sas("rl");
+  Place("duckdb-one-row.parquet", "raw/jira/dt=2025-10-22/data.parquet");
+  ProcessResult refused = RunProcess(
+      {SLACK_INTEL_BIN_PATH, "sync", "--dest", Dest(), "--cache-path", cache_.string()}, reader);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.stderr_text.find("lacks read, write, list or delete permission"),
+            std::string::npos)
+      << refused.stderr_text;
+  const std::string signature = read_token.substr(read_token.find("sig=") + 4);
+  EXPECT_EQ(refused.stderr_text.find(signature.substr(0, 20)), std::string::npos)
+      << "the SAS signature is a secret";
+}
+
 TEST_F(AzureSyncE2E, ServerBusyRepliesAreRetriedAndTheSyncCompletes) {
   auto proxy = StartFaultProxy(azurite_.process().base_url(),
                                {"--seed", "7", "--slowdown-rate", "0.2", "--reset-rate", "0.05"});

@@ -5,7 +5,8 @@
 //   node tools/azure-blobs/azure_blobs.mjs list CONTAINER          -> one JSON line per blob: name, size, md5 (base64)
 //   node tools/azure-blobs/azure_blobs.mjs get CONTAINER NAME      -> the blob's bytes on stdout
 //   node tools/azure-blobs/azure_blobs.mjs put CONTAINER NAME      <- stdin, stored without a Content-MD5
-import { BlobServiceClient } from '@azure/storage-blob';
+//   node tools/azure-blobs/azure_blobs.mjs sas CONTAINER PERMS     -> a container SAS token (no '?'), 1 hour
+import { BlobServiceClient, ContainerSASPermissions } from '@azure/storage-blob';
 
 const [command, container, name] = process.argv.slice(2);
 const service = BlobServiceClient.fromConnectionString(process.env.AZURE_STORAGE_CONNECTION_STRING);
@@ -29,7 +30,13 @@ if (command === 'create') {
 } else if (command === 'put') {
   const bytes = await readStdin();
   await client.getBlockBlobClient(name).uploadData(bytes);
+} else if (command === 'sas') {
+  const url = await client.generateSasUrl({
+    permissions: ContainerSASPermissions.parse(name),
+    expiresOn: new Date(Date.now() + 3600 * 1000),
+  });
+  process.stdout.write(`${new URL(url).search.slice(1)}\n`);
 } else {
-  process.stderr.write('usage: azure_blobs.mjs create|list|get|put CONTAINER [NAME]\n');
+  process.stderr.write('usage: azure_blobs.mjs create|list|get|put|sas CONTAINER [NAME|PERMS]\n');
   process.exit(2);
 }
