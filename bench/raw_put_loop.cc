@@ -9,9 +9,14 @@
 // one after another (on one helper connection while the owning thread waits), with sync's
 // default threshold and part size.
 //
-// Credentials and region come from the aws chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY ...),
-// never from argv. stdout: one JSON object (files, bytes, seconds, failed); stderr: errors.
-// Exit 0, 1 when any upload failed, 2 on a usage error.
+// With --dest URL instead of --bucket (az://..., or s3://... too) the threads share the store
+// OpenStore gives for the URL and call its PutFile: for Azure, one Put Blob with the file's
+// Content-MD5 (blocks from the threshold), the same put sync makes, with nothing around it.
+//
+// Credentials and region come from the aws chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY ...)
+// or, for az://, AZURE_STORAGE_CONNECTION_STRING and its kin; never from argv. stdout: one JSON
+// object (files, bytes, seconds, failed); stderr: errors. Exit 0, 1 when any upload failed, 2 on a
+// usage error.
 
 #include <fmt/format.h>
 
@@ -49,6 +54,7 @@ struct Options {
   std::string region;
   std::string bucket;
   std::string prefix;
+  std::string dest;  // a store URL instead of --bucket/--prefix
   int concurrency = 8;
   uint64_t multipart_threshold_bytes = 8ull << 20;
   uint64_t part_size_bytes = 8ull << 20;
@@ -92,6 +98,19 @@ int Run(const Options& options) {
   upload.multipart_threshold_bytes = options.multipart_threshold_bytes;
   upload.part_size_bytes = options.part_size_bytes;
   upload.concurrency = 1;
+  std::unique_ptr<store::ObjectStore> dest;
+  if (!options.dest.empty()) {
+    store::StoreOptions stores;
+    stores.s3 = *client_options;
+    stores.upload = upload;
+    stores.env = aws::ProcessEnvironment();
+    auto opened = store::OpenStore(options.dest, stores);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "raw_put_loop: %s\n", opened.status().ToString().c_str());
+      return 1;
+    }
+    dest = std::move(*opened);
+  }
 
   const auto started = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
@@ -101,13 +120,14 @@ int Run(const Options& options) {
     s3::Client client(*client_options);
     for (size_t i = next++; i < files->size(); i = next++) {
       const FileToPut& file = (*files)[i];
-      auto put = s3::UploadFile(client, *client_options, options.bucket, prefix + file.key,
-                                file.path, upload);
+      auto put = dest ? dest->PutFile(file.key, file.path, {}).status()
+                      : s3::UploadFile(client, *client_options, options.bucket, prefix + file.key,
+                                       file.path, upload)
+                            .status();
       if (!put.ok()) {
         ++failed;
         std::lock_guard lock(stderr_mutex);
-        std::fprintf(stderr, "raw_put_loop: %s: %s\n", file.key.c_str(),
-                     put.status().ToString().c_str());
+        std::fprintf(stderr, "raw_put_loop: %s: %s\n", file.key.c_str(), put.ToString().c_str());
         continue;
       }
       bytes += file.size_bytes;
@@ -132,12 +152,14 @@ int Run(const Options& options) {
 
 int main(int argc, char** argv) {
   slack_intel::bench::Options options;
-  CLI::App app{"PUT every file of a cache-like tree to S3 on N threads: no listing, no diff"};
+  CLI::App app{"PUT every file of a cache-like tree on N threads: no listing, no diff"};
   app.add_option("dir", options.dir, "Cache directory (raw/..., users.parquet)")->required();
   app.add_option("--endpoint-url", options.endpoint_url, "S3 endpoint, e.g. http://127.0.0.1:PORT");
   app.add_option("--region", options.region, "Region (default: the aws chain's, else us-east-1)");
-  app.add_option("--bucket", options.bucket, "Bucket (must exist)")->required();
+  CLI::Option* bucket = app.add_option("--bucket", options.bucket, "Bucket (must exist)");
   app.add_option("--prefix", options.prefix, "Key prefix");
+  app.add_option("--dest", options.dest, "A store URL instead (az://ACCOUNT/CONTAINER/PREFIX)")
+      ->excludes(bucket);
   app.add_option("--concurrency", options.concurrency, "Threads, one connection each")
       ->capture_default_str();
   app.add_option("--multipart-threshold", options.multipart_threshold_bytes,
@@ -147,6 +169,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   try {
     app.parse(argc, argv);
+    if (options.bucket.empty() && options.dest.empty()) {
+      throw CLI::RequiredError("--bucket or --dest");
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }

@@ -156,6 +156,12 @@ Status RunSync(const SyncOptions& options) {
     return Status::InvalidArgument(
         fmt::format("--sse and --storage-class are S3's; {}:// has no such setting", scheme));
   }
+  if (scheme == "gs" && (!options.sse.empty() ||
+                         (!options.storage_class.empty() && options.storage_class != "STANDARD"))) {
+    return Status::InvalidArgument(
+        "gs://: GCS encrypts every object and names its storage classes its own way; drop --sse "
+        "and --storage-class (objects get the bucket's default class)");
+  }
   if (!options.pull) SLACK_INTEL_RETURN_IF_ERROR(sync::CheckCacheFolder(options.cache_path));
   store::StoreOptions stores;
   sync::SyncSettings settings;

@@ -433,6 +433,12 @@ Result<std::vector<MultipartUpload>> Client::ListMultipartUploads(const std::str
   }
 }
 
+Status Client::DeleteObject(const std::string& bucket, const std::string& key) {
+  Call call("DELETE", bucket, key);
+  call.action = "s3:DeleteObject";
+  return Execute(call).status();
+}
+
 Result<std::vector<DeleteFailure>> Client::DeleteObjects(const std::string& bucket,
                                                          const std::vector<std::string>& keys) {
   if (keys.empty()) return std::vector<DeleteFailure>{};

@@ -144,6 +144,9 @@ class Client {
                                                             const std::string& prefix);
   // Deletes up to 1000 keys in one request (Quiet mode); returns the keys that failed.
   // REQUIRES: keys.size() <= 1000.
+  // DeleteObject: one key (S3 answers 204 whether or not it existed). For stores without
+  // DeleteObjects (GCS's XML API).
+  Status DeleteObject(const std::string& bucket, const std::string& key);
   Result<std::vector<DeleteFailure>> DeleteObjects(const std::string& bucket,
                                                    const std::vector<std::string>& keys);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "azure/storage_account.h"
 #include "s3/bucket_name.h"
 #include "store/azure_store.h"
@@ -12,6 +14,8 @@ namespace slack_intel::store {
 
 namespace {
 
+constexpr const char* kGcsEndpoint = "https://storage.googleapis.com";
+
 // Azure's rule for container names: 3 to 63 lowercase letters, digits and single hyphens,
 // starting and ending with a letter or digit.
 Status ValidateContainerName(std::string_view name) {
@@ -21,6 +25,22 @@ Status ValidateContainerName(std::string_view name) {
   if (ok) return Status::OK();
   return Status::InvalidArgument(fmt::format(
       "'{}' is not a container name Azure accepts (3-63 lowercase letters, digits and hyphens)",
+      name));
+}
+
+// GCS's rule for bucket names, for names without dots: 3 to 63 lowercase letters, digits,
+// hyphens and underscores, starting and ending with a letter or digit.
+Status ValidateGcsBucketName(std::string_view name) {
+  bool ok = name.size() >= 3 && name.size() <= 63 &&
+            std::isalnum(static_cast<unsigned char>(name.front())) &&
+            std::isalnum(static_cast<unsigned char>(name.back())) && !name.starts_with("goog");
+  for (char c : name) {
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+  }
+  if (ok) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "'{}' is not a bucket name GCS accepts (3-63 lowercase letters, digits, '-', '_', '.')",
       name));
 }
 
@@ -64,13 +84,22 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const Store
   const size_t scheme_end = url.find("://");
   const std::string_view scheme =
       scheme_end == std::string_view::npos ? "" : url.substr(0, scheme_end);
-  if (scheme == "s3") {
+  if (scheme == "s3" || scheme == "gs") {
     const std::string_view rest = url.substr(scheme_end + 3);
     const size_t slash = rest.find('/');
     const std::string bucket(rest.substr(0, slash));
-    SLACK_INTEL_RETURN_IF_ERROR(s3::ValidateBucketName(bucket).WithContext(std::string(url)));
+    SLACK_INTEL_RETURN_IF_ERROR(
+        (scheme == "s3" ? s3::ValidateBucketName(bucket) : ValidateGcsBucketName(bucket))
+            .WithContext(std::string(url)));
     S3StoreOptions s3;
     s3.client = options.s3;
+    if (scheme == "gs") {
+      // GCS's XML API: SigV4 with HMAC keys, path-style, one DELETE per object
+      // (docs/clouds.md).
+      s3.scheme = "gs";
+      s3.multi_object_delete = false;
+      if (s3.client.endpoint_url.empty()) s3.client.endpoint_url = kGcsEndpoint;
+    }
     s3.bucket = bucket;
     s3.prefix =
         NormalizePrefix(slash == std::string_view::npos ? "" : std::string(rest.substr(slash)));
@@ -87,10 +116,10 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view url, const Store
           fmt::format("{}: a file URL names a local folder as file:///path", url));
     }
   } else if (!scheme.empty()) {
-    return Status::InvalidArgument(fmt::format(
-        "{}: unknown store '{}://' (s3://bucket/prefix, az://account/container/prefix or a "
-        "folder: file:///path)",
-        url, scheme));
+    return Status::InvalidArgument(
+        fmt::format("{}: unknown store '{}://' (s3://bucket/prefix, az://account/container/prefix, "
+                    "gs://bucket/prefix or a folder: file:///path)",
+                    url, scheme));
   }
   if (path.empty()) return Status::InvalidArgument("an empty folder path");
   LocalDirOptions local;

@@ -15,7 +15,7 @@ namespace slack_intel::store {
 
 // What OpenStore needs for each kind of store; the fields of the others are ignored.
 struct StoreOptions {
-  s3::ClientOptions s3;      // s3:// (credentials required)
+  s3::ClientOptions s3;  // s3:// (credentials required)
   // s3://; for az:// its threshold, part size and concurrency are the block threshold, block
   // size and blocks in flight.
   s3::UploadOptions upload;
@@ -29,6 +29,8 @@ struct StoreOptions {
 
 // The store a URL names; the one place that reads a scheme:
 //   s3://bucket[/prefix]   S3Store (the prefix normalized as NormalizePrefix does)
+//   gs://bucket[/prefix]   S3Store on GCS's XML API (storage.googleapis.com unless s3's
+//                          endpoint_url says otherwise; one DELETE per object)
 //   az://account/container[/prefix]  AzureStore
 //   file:///dir, /dir, dir LocalDirStore rooted at the folder
 // Errors: kInvalidArgument (another scheme, a bucket or container name the service refuses,

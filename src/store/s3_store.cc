@@ -89,7 +89,7 @@ void S3Store::ReturnClient(std::unique_ptr<s3::Client> client) {
 }
 
 std::string S3Store::Describe(std::string_view key) const {
-  return s3::S3Url(options_.bucket, options_.prefix + std::string(key));
+  return fmt::format("{}://{}/{}{}", options_.scheme, options_.bucket, options_.prefix, key);
 }
 
 Result<std::unique_ptr<ObjectListing>> S3Store::List(const ListOptions& options) {
@@ -132,6 +132,15 @@ Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destin
 Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string>& keys) {
   std::vector<DeleteFailure> failures;
   Lease client(*this);
+  if (!options_.multi_object_delete) {
+    for (const std::string& key : keys) {
+      Status deleted = client->DeleteObject(options_.bucket, options_.prefix + key);
+      if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+        failures.push_back({key, deleted.message()});
+      }
+    }
+    return failures;
+  }
   for (size_t start = 0; start < keys.size(); start += kKeysPerDelete) {
     std::vector<std::string> batch;
     for (size_t i = start; i < std::min(keys.size(), start + kKeysPerDelete); ++i)

@@ -20,6 +20,11 @@ struct S3StoreOptions {
   // stores the content MD5 as metadata (s3::PutOptions::md5_metadata), so a later get or
   // compare can check it where the ETag is no MD5.
   s3::UploadOptions upload;
+  // What names it in messages: "s3", or "gs" for GCS's XML API.
+  std::string scheme = "s3";
+  // DeleteObjects, 1,000 keys a request; false: one DeleteObject per key (GCS has no
+  // multi-object delete).
+  bool multi_object_delete = true;
 };
 
 // s3://bucket/prefix as an ObjectStore: a thin adapter over s3::Client. Connections are kept
@@ -39,7 +44,7 @@ class S3Store final : public ObjectStore {
                          const PutRequest& request) override;
   Result<Stored> GetFile(const ObjectInfo& object,
                          const std::filesystem::path& destination) override;
-  // DeleteObjects, 1,000 keys a request.
+  // DeleteObjects, 1,000 keys a request (or one DeleteObject per key).
   Result<std::vector<DeleteFailure>> Delete(const std::vector<std::string>& keys) override;
   Status AbortUpload(std::string_view key, std::string_view upload_id) override;
   Status Reachable() const override;

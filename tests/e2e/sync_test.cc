@@ -227,6 +227,33 @@ TEST_F(SyncE2E, ASameSizeEditIsUploadedEvenWithAnOlderMtime) {
   EXPECT_NE(run.stdout_text.find("jira/dt=2025-10-21/data.parquet"), std::string::npos);
 }
 
+// gs:// is the S3 store in GCS's mode (one DELETE per object); pointed at Ceph with
+// --endpoint-url it syncs and deletes as s3:// does, and names objects gs://.
+TEST_F(SyncE2E, AGsDestinationSyncsAndDeletesThroughTheS3Protocol) {
+  auto gs = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        SLACK_INTEL_BIN_PATH, "sync",           "--dest",       "gs://" + bucket_ + "/prod",
+        "--endpoint-url",     server_.endpoint, "--cache-path", cache_.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunProcess(args, SyncEnvironment());
+  };
+  ProcessResult first = gs({});
+  ASSERT_EQ(first.exit_code, 0) << first.stderr_text;
+  EXPECT_NE(first.stdout_text.find("to gs://" + bucket_ + "/prod/users.parquet"), std::string::npos)
+      << first.stdout_text;
+  EXPECT_EQ(Keys().size(), 4u);
+  fs::remove(cache_ / "raw/jira/dt=2025-10-21/data.parquet");
+  ProcessResult deleted = gs({"--delete"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.stderr_text;
+  EXPECT_EQ(Keys().size(), 3u);
+  ProcessResult same_state = Sync({"--json"});  // the s3:// spelling of the same place
+  EXPECT_EQ(same_state.exit_code, 0) << same_state.stderr_text;
+  ProcessResult sse = gs({"--sse", "AES256"});
+  EXPECT_EQ(sse.exit_code, 1);
+  EXPECT_NE(sse.stderr_text.find("GCS encrypts every object"), std::string::npos)
+      << sse.stderr_text;
+}
+
 TEST_F(SyncE2E, JsonPrintsOneObjectPerActionThenTheSummary) {
   ProcessResult run = Sync({"--json"});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
