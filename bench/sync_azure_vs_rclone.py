@@ -2,14 +2,15 @@
 """`slack-intel sync --dest az://` beside rclone's azureblob backend and a raw parallel Put Blob
 loop, in one run, against Azurite (npm, tools/node_modules) on this machine.
 
-On a generated cache-like tree (bench/sync_vs_peers.py's), each tool into a container of its
-own on one Azurite:
+On a generated cache-like tree (bench/sync_vs_peers.py's), each tool on an Azurite of its own,
+started fresh (Azurite slows down as it fills: sharing one would make the later tools pay for
+the earlier ones' blobs):
   full     the tool uploads the tree into its empty container (the raw loop too: it is the
            server's limit for an upload, bench/raw_put_loop --dest)
   noop     the same command again, nothing changed (--repeats times; the median is reported)
   changed  1% of the files rewritten with new bytes of the same size, mtime now; each tool
            syncs the same change (--repeats times, each a fresh 1%; the median is reported)
-The order of the tools rotates per repeat; each measured run starts on an idle machine.
+Each measured run starts on an idle machine.
 Figures: wall seconds, the client's CPU seconds and peak RSS (bench_util.run_measured).
 
 Debian's rclone (1.60) reaches Azure only as https://ACCOUNT.ENDPOINT, so Azurite serves TLS
@@ -156,29 +157,26 @@ def main():
     tree = os.path.join(args.work_dir, f"tree-{args.files}")
     layout = bench.generate_tree(tree, args.files, args.seed)
     shutil.rmtree(os.path.join(tree, bench.STATE), ignore_errors=True)
-    azurite = Azurite(work)
     rows = []
-    try:
-        tools = Tools(args, azurite, work)
-        containers = {tool: tool.replace("-", "") for tool in ["raw-put"] + TOOLS}
-        for tool, container in containers.items():
-            tools.create_container(container)
-        for tool in ["raw-put"] + TOOLS:
-            rows.append(measure(tools, work, tool, "full", tree, containers[tool], 0,
-                                args.timeout))
-        for rep in range(args.repeats):
-            for tool in bench.rotated(TOOLS, rep):
-                rows.append(measure(tools, work, tool, "noop", tree, containers[tool], rep,
+    for tool in ["raw-put"] + TOOLS:
+        azurite = Azurite(work)
+        try:
+            tools = Tools(args, azurite, work)
+            tools.create_container("bench")
+            rows.append(measure(tools, work, tool, "full", tree, "bench", 0, args.timeout))
+            if tool == "raw-put":
+                continue
+            for rep in range(args.repeats):
+                rows.append(measure(tools, work, tool, "noop", tree, "bench", rep, args.timeout))
+            for rep in range(args.repeats):
+                n, size = bench.change_files(tree, layout, 0.01, args.seed * 1000 + rep,
+                                             f"azure-{time.time()}")
+                log(f"changed {n} files ({size / 1e6:.1f} MB)")
+                rows.append(measure(tools, work, tool, "changed", tree, "bench", rep,
                                     args.timeout))
-        for rep in range(args.repeats):
-            n, size = bench.change_files(tree, layout, 0.01, args.seed * 1000 + rep,
-                                         f"azure-{time.time()}")
-            log(f"changed {n} files ({size / 1e6:.1f} MB)")
-            for tool in bench.rotated(TOOLS, rep):
-                rows.append(measure(tools, work, tool, "changed", tree, containers[tool], rep,
-                                    args.timeout))
-    finally:
-        azurite.stop()
+        finally:
+            azurite.stop()
+        shutil.rmtree(os.path.join(tree, bench.STATE), ignore_errors=True)
 
     def median(tool, case, field="wall_s"):
         values = [r[field] for r in rows if r["tool"] == tool and r["case"] == case and r["ok"]]

@@ -13,6 +13,8 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 cmake --build "$BUILD"
 # Tests reach loopback only: never let a credential chain probe the EC2 metadata address.
 export AWS_EC2_METADATA_DISABLED=true
+# ... nor Azure's managed identity endpoint (port 9 on loopback refuses at once).
+export AZURE_POD_IDENTITY_AUTHORITY_HOST=http://127.0.0.1:9
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 cd "$BUILD"

@@ -60,11 +60,17 @@ std::string FixFor(const BlobError& error, const StorageAccount& account,
   }
   if (SignatureRefused(error)) {
     return fmt::format("the {} of account {} was refused: check {} (and this machine's clock)",
-                       account.key.empty() ? "SAS token" : "account key", account.name,
-                       account.source);
+                       !account.key.empty()  ? "account key"
+                       : account.sas.empty() ? "managed identity's token"
+                                             : "SAS token",
+                       account.name, account.source);
   }
   if (code == "AuthorizationPermissionMismatch" || code == "AuthorizationFailure") {
-    return "the SAS or identity lacks read, write, list or delete permission on the container";
+    return account.token && account.sas.empty()
+               ? "the managed identity needs the Storage Blob Data Contributor role on the "
+                 "container or account"
+               : "the SAS or identity lacks read, write, list or delete permission on the "
+                 "container";
   }
   return "";
 }
@@ -171,7 +177,13 @@ Result<http::Response> BlobClient::Execute(const Call& call) {
     request.body_file = call.body_file;
     request.response_file = call.response_file;
     request.expected_body_bytes = call.expected_body_bytes;
-    if (!account.key.empty()) SignSharedKey(request, account.name, account.key);
+    if (!account.key.empty()) {
+      SignSharedKey(request, account.name, account.key);
+    } else if (account.token && account.sas.empty()) {
+      auto token = account.token->Token();
+      if (!token.ok()) return token.status().WithContext(what);
+      request.headers.push_back({"authorization", "Bearer " + *token});
+    }
 
     auto sent = http_->Send(request);
     spdlog::debug("{} {} -> {}", request.method, AzUrl(account.name, call.container, call.blob),

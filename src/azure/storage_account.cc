@@ -60,19 +60,12 @@ Result<StorageAccount> ParseConnectionString(std::string_view text) {
         parts.count("EndpointSuffix") ? parts["EndpointSuffix"] : "core.windows.net";
     account.blob_endpoint = fmt::format("{}://{}.blob.{}", protocol, account.name, suffix);
   }
-  if (account.name.empty() && account.sas.empty()) {
-    return Status::InvalidArgument("AZURE_STORAGE_CONNECTION_STRING names no AccountName");
-  }
-  if (account.key.empty() && account.sas.empty()) {
-    return Status::InvalidArgument(
-        "AZURE_STORAGE_CONNECTION_STRING has neither AccountKey nor SharedAccessSignature");
-  }
   SLACK_INTEL_RETURN_IF_ERROR(CheckKey(account));
   return account;
 }
 
-Result<StorageAccount> ResolveStorageAccount(const aws::Environment& env,
-                                             std::string_view account) {
+Result<StorageAccount> ResolveStorageAccount(const aws::Environment& env, std::string_view account,
+                                             ManagedIdentityOptions identity) {
   StorageAccount found;
   if (std::string text = aws::EnvValue(env, "AZURE_STORAGE_CONNECTION_STRING"); !text.empty()) {
     SLACK_INTEL_ASSIGN_OR_RETURN(found, ParseConnectionString(text));
@@ -83,15 +76,20 @@ Result<StorageAccount> ResolveStorageAccount(const aws::Environment& env,
     found.sas = aws::EnvValue(env, "AZURE_STORAGE_SAS_TOKEN");
     if (found.sas.starts_with("?")) found.sas.erase(0, 1);
     found.source = found.key.empty() ? "AZURE_STORAGE_SAS_TOKEN" : "AZURE_STORAGE_KEY";
-    if (found.name.empty() || (found.key.empty() && found.sas.empty())) {
-      return Status::InvalidArgument(fmt::format(
-          "no Azure Storage credentials{}: {}",
-          account.empty() ? "" : fmt::format(" for account {}", account), kHowToAuthorize));
+    if (found.name.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("no Azure Storage account named: {}", kHowToAuthorize));
     }
     found.blob_endpoint = fmt::format("https://{}.blob.core.windows.net", found.name);
     SLACK_INTEL_RETURN_IF_ERROR(CheckKey(found));
   }
   if (found.name.empty()) found.name = std::string(account);  // a SAS connection string
+  if (found.key.empty() && found.sas.empty()) {
+    // No key or SAS (a connection string may name only the endpoint): the managed identity.
+    identity.env = env;
+    found.token = MakeManagedIdentityTokenSource(std::move(identity));
+    found.source = "the managed identity";
+  }
   if (!account.empty() && found.name != account) {
     return Status::InvalidArgument(
         fmt::format("the destination names account {}, but {} is for account {}", account,

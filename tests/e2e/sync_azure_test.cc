@@ -206,6 +206,7 @@ TEST_F(AzureSyncE2E, ContainerAndCredentialProblemsNameTheFix) {
 
   auto env = Environment();
   env.erase("AZURE_STORAGE_CONNECTION_STRING");
+  env["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = "http://127.0.0.1:9";  // no managed identity here
   ProcessResult none = RunProcess(
       {SLACK_INTEL_BIN_PATH, "sync", "--dest", Dest(), "--cache-path", cache_.string()}, env);
   EXPECT_EQ(none.exit_code, 1);
@@ -263,6 +264,41 @@ TEST_F(AzureSyncE2E, AContainerSasIsEnoughAndOneWithoutWriteIsNamed) {
   const std::string signature = read_token.substr(read_token.find("sig=") + 4);
   EXPECT_EQ(refused.stderr_text.find(signature.substr(0, 20)), std::string::npos)
       << "the SAS signature is a secret";
+}
+
+// On an Azure VM nothing but the account is needed: the managed identity's token comes from
+// the metadata endpoint (the stand-in) and Azurite (--oauth basic, over TLS) checks its claims.
+TEST(AzureSyncManagedIdentity, TheMachinesIdentityIsEnoughWithNoKeyOrSas) {
+  Azurite azurite(/*oauth=*/true);
+  TempDir dir;
+  auto imds = ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/azure-imds.mjs"});
+  const fs::path cache = dir.path() / "cache";
+  fs::create_directories(cache / "raw/jira/dt=2025-10-21");
+  fs::copy_file(kTestData / "duckdb-dictionary.parquet",
+                cache / "raw/jira/dt=2025-10-21/data.parquet");
+  fs::copy_file(kTestData / "duckdb-one-row.parquet", cache / "users.parquet");
+  ProcessResult created = RunProcess(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/azure-blobs/azure_blobs.mjs", "create",
+       "slack-data"},
+      {{"AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string()},
+       {"NODE_EXTRA_CA_CERTS", azurite.certificate_file()}});
+  ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
+
+  const std::map<std::string, std::string> identity = {
+      {"AZURE_STORAGE_CONNECTION_STRING", "BlobEndpoint=" + azurite.blob_endpoint()},
+      {"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds->base_url()},
+      {"SSL_CERT_FILE", azurite.certificate_file()},
+      {"HOME", dir.path().string()}};
+  ProcessResult run = RunProcess({SLACK_INTEL_BIN_PATH, "sync", "--dest",
+                                  std::string("az://") + Azurite::kAccount + "/slack-data/prod",
+                                  "--cache-path", cache.string(), "--json"},
+                                 identity);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  const auto lines = SplitLines(run.stdout_text);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(nlohmann::json::parse(lines.back())["summary"]["uploaded"], 2) << run.stdout_text;
+  EXPECT_EQ(run.stderr_text.find("eyJ"), std::string::npos) << "the token is a secret";
 }
 
 TEST_F(AzureSyncE2E, ServerBusyRepliesAreRetriedAndTheSyncCompletes) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,6 +16,8 @@
 #include "azure/storage_account.h"
 #include "support/azurite.h"
 #include "support/files.h"
+#include "support/server_process.h"
+#include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "util/digest.h"
 
@@ -60,7 +63,6 @@ TEST(StorageAccount, ConnectionStringsAndTheEnvironmentAsTheAzCliReadsThem) {
   const auto refused = ParseConnectionString("AccountName=acme;AccountKey=not base64!");
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.status().message().find("not base64!"), std::string::npos) << "no key shown";
-  EXPECT_FALSE(ParseConnectionString("AccountName=acme").ok());
   EXPECT_FALSE(ParseConnectionString("garbage").ok());
 
   auto from_env = ResolveStorageAccount(
@@ -71,11 +73,65 @@ TEST(StorageAccount, ConnectionStringsAndTheEnvironmentAsTheAzCliReadsThem) {
   ASSERT_TRUE(sas.ok());
   EXPECT_EQ(sas->name, "acme");
   EXPECT_EQ(sas->sas, "sv=1&sig=x");
-  const auto none = ResolveStorageAccount({}, "acme");
+  // Nothing but the account: its managed identity, asked when the first request goes.
+  auto identity = ResolveStorageAccount({}, "acme");
+  ASSERT_TRUE(identity.ok()) << identity.status().message();
+  EXPECT_NE(identity->token, nullptr);
+  EXPECT_EQ(identity->source, "the managed identity");
+  auto endpoint_only = ResolveStorageAccount(
+      {{"AZURE_STORAGE_CONNECTION_STRING", "BlobEndpoint=https://10.0.0.5/acme"}}, "acme");
+  ASSERT_TRUE(endpoint_only.ok()) << endpoint_only.status().message();
+  EXPECT_NE(endpoint_only->token, nullptr);
+  const auto none = ResolveStorageAccount({}, "");
   EXPECT_NE(none.status().message().find("AZURE_STORAGE_CONNECTION_STRING"), std::string::npos);
   const auto other = ResolveStorageAccount(
       {{"AZURE_STORAGE_ACCOUNT", "other"}, {"AZURE_STORAGE_KEY", "a2V5a2V5"}}, "acme");
   EXPECT_NE(other.status().message().find("account other"), std::string::npos);
+}
+
+// The managed identity's token comes from the metadata endpoint (the stand-in), once, and again
+// when it is 5 minutes from expiring; an endpoint that is not there names what to set instead.
+TEST(ManagedIdentity, TheTokenComesFromTheMetadataEndpointAndIsKeptUntilNearItsExpiry) {
+  testing::TempDir dir;
+  const std::string log = (dir.path() / "imds.log").string();
+  auto imds = testing::ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/azure-imds.mjs", "--log",
+       log});
+  auto source = MakeManagedIdentityTokenSource(
+      {{{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds->base_url()}}, &SystemClock(), {}});
+  auto first = source->Token();
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(std::count(first->begin(), first->end(), '.'), 2) << "a JWT";
+  auto second = source->Token();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(testing::SplitLines(testing::ReadFileBytes(log)).size(), 1u) << "kept, not re-asked";
+
+  auto short_lived = testing::ServerProcess::Start(
+      {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/standins/azure-imds.mjs",
+       "--expires-in-seconds", "120", "--log", log + ".2"});
+  auto refreshing = MakeManagedIdentityTokenSource(
+      {{{"AZURE_POD_IDENTITY_AUTHORITY_HOST", short_lived->base_url()}}, &SystemClock(), {}});
+  ASSERT_TRUE(refreshing->Token().ok());
+  ASSERT_TRUE(refreshing->Token().ok());
+  EXPECT_EQ(testing::SplitLines(testing::ReadFileBytes(log + ".2")).size(), 2u)
+      << "a token 2 minutes from expiry is fetched again";
+
+  auto wrong_identity = MakeManagedIdentityTokenSource(
+      {{{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds->base_url()}, {"AZURE_CLIENT_ID", "other"}},
+       &SystemClock(),
+       {}});
+  auto refused = wrong_identity->Token();
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(refused.status().message().find("Identity not found"), std::string::npos)
+      << refused.status().message();
+
+  auto nobody = MakeManagedIdentityTokenSource(
+      {{{"AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:9"}}, &SystemClock(), {}});
+  auto absent = nobody->Token();
+  EXPECT_NE(absent.status().message().find("no managed identity answered"), std::string::npos)
+      << absent.status().message();
+  EXPECT_NE(absent.status().message().find("AZURE_STORAGE_CONNECTION_STRING"), std::string::npos);
 }
 
 class BlobClientTest : public ::testing::Test {

@@ -40,7 +40,8 @@ int AnnouncedPort(std::string_view out) {
   size_t at = std::string_view::npos;
   size_t skip = 0;
   for (std::string_view announcement :
-       {"listening on http://127.0.0.1:", "listens on http://127.0.0.1:"}) {
+       {"listening on http://127.0.0.1:", "listens on http://127.0.0.1:",
+        "listens on https://127.0.0.1:"}) {
     if (at = out.find(announcement); at != std::string_view::npos) {
       skip = announcement.size();
       break;
