@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <ctime>
 
-#include "util/digest.h"
 #include "aws/hmac.h"
+#include "util/digest.h"
+#include "util/text.h"
 
 namespace slack_intel::aws {
 namespace {
@@ -14,22 +15,6 @@ namespace {
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
-}
-
-// Canonical header value: leading/trailing spaces trimmed, inner runs of spaces collapsed.
-std::string TrimAll(std::string_view v) {
-  std::string out;
-  bool space = false;
-  for (char c : v) {
-    if (c == ' ' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -92,7 +77,7 @@ Signature SignRequest(const SigningRequest& request, const Credentials& credenti
 
   // Step 1: the canonical request.
   std::vector<std::pair<std::string, std::string>> canonical;
-  for (const http::Header& h : headers) canonical.emplace_back(h.name, TrimAll(h.value));
+  for (const http::Header& h : headers) canonical.emplace_back(h.name, FoldSpaces(h.value));
   std::sort(canonical.begin(), canonical.end());
   std::string canonical_headers, signed_headers;
   for (const auto& [name, value] : canonical) {

@@ -10,31 +10,10 @@
 
 #include "aws/hmac.h"
 #include "util/digest.h"
+#include "util/text.h"
 
 namespace slack_intel::azure {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// A header's value with its whitespace runs folded to one space and its ends trimmed.
-std::string Folded(std::string_view value) {
-  std::string out;
-  bool space = false;
-  for (char c : value) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -60,7 +39,7 @@ std::string PercentDecode(std::string_view text) {
 
 std::string HeaderValue(const http::Request& request, std::string_view name) {
   for (const http::Header& h : request.headers) {
-    if (Lower(h.name) == name) return h.value;
+    if (AsciiLower(h.name) == name) return h.value;
   }
   return "";
 }
@@ -78,8 +57,8 @@ std::string SharedKeyStringToSign(const http::Request& request, std::string_view
   }
   std::map<std::string, std::string> ms_headers;
   for (const http::Header& h : request.headers) {
-    std::string name = Lower(h.name);
-    if (name.starts_with("x-ms-")) ms_headers[name] = Folded(h.value);
+    std::string name = AsciiLower(h.name);
+    if (name.starts_with("x-ms-")) ms_headers[name] = FoldSpaces(h.value);
   }
   for (const auto& [name, value] : ms_headers) out += name + ":" + value + "\n";
 
@@ -97,7 +76,7 @@ std::string SharedKeyStringToSign(const http::Request& request, std::string_view
       const size_t amp = query.find('&');
       std::string_view pair = query.substr(0, amp);
       const size_t eq = pair.find('=');
-      params[Lower(PercentDecode(pair.substr(0, eq)))].push_back(
+      params[AsciiLower(PercentDecode(pair.substr(0, eq)))].push_back(
           eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1)));
       query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
     }

@@ -70,41 +70,15 @@ class AzureListing final : public ObjectListing {
   bool done_ = false;
 };
 
+using Lease = ClientPool<azure::BlobClient>::Lease;
+
 }  // namespace
 
-class AzureStore::Lease {
- public:
-  explicit Lease(AzureStore& store) : store_(store), client_(store.TakeClient()) {}
-  ~Lease() { store_.ReturnClient(std::move(client_)); }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  azure::BlobClient* operator->() { return client_.get(); }
-
- private:
-  AzureStore& store_;
-  std::unique_ptr<azure::BlobClient> client_;
-};
-
-AzureStore::AzureStore(AzureStoreOptions options) : options_(std::move(options)) {}
+AzureStore::AzureStore(AzureStoreOptions options)
+    : options_(std::move(options)),
+      pool_([this] { return std::make_unique<azure::BlobClient>(options_.client); }) {}
 
 AzureStore::~AzureStore() = default;
-
-std::unique_ptr<azure::BlobClient> AzureStore::TakeClient() {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (!idle_.empty()) {
-      std::unique_ptr<azure::BlobClient> client = std::move(idle_.back());
-      idle_.pop_back();
-      return client;
-    }
-  }
-  return std::make_unique<azure::BlobClient>(options_.client);
-}
-
-void AzureStore::ReturnClient(std::unique_ptr<azure::BlobClient> client) {
-  std::lock_guard lock(pool_mutex_);
-  idle_.push_back(std::move(client));
-}
 
 std::string AzureStore::Describe(std::string_view key) const {
   return azure::AzUrl(options_.client.account.name, options_.container,
@@ -116,7 +90,7 @@ Result<std::unique_ptr<ObjectListing>> AzureStore::List(const ListOptions&) {
 }
 
 Result<ObjectHead> AzureStore::Stat(std::string_view key) {
-  Lease client(*this);
+  Lease client(pool_);
   SLACK_INTEL_ASSIGN_OR_RETURN(
       azure::BlobProperties p,
       client->GetProperties(options_.container, options_.prefix + std::string(key)));
@@ -133,7 +107,7 @@ Result<Stored> AzureStore::PutFile(std::string_view key, const fs::path& file,
   SLACK_INTEL_ASSIGN_OR_RETURN(std::string md5, Md5FileRange(file.string(), 0, size));
   const std::string md5_base64 = Base64Encode(md5);
   if (size < std::max<uint64_t>(options_.block_threshold_bytes, 1)) {
-    Lease client(*this);
+    Lease client(pool_);
     SLACK_INTEL_ASSIGN_OR_RETURN(
         azure::BlobProperties p,
         client->PutBlob(options_.container, blob, {file, 0, size}, md5_base64, type));
@@ -159,7 +133,7 @@ Result<Stored> AzureStore::PutFile(std::string_view key, const fs::path& file,
                          : block_md5.status();
       });
   for (const Status& status : results) SLACK_INTEL_RETURN_IF_ERROR(status);
-  Lease client(*this);
+  Lease client(pool_);
   SLACK_INTEL_RETURN_IF_ERROR(
       client->PutBlockList(options_.container, blob, ids, md5_base64, type).status());
   return Stored{HexEncode(md5), HexEncode(md5)};
@@ -167,7 +141,7 @@ Result<Stored> AzureStore::PutFile(std::string_view key, const fs::path& file,
 
 Result<Stored> AzureStore::GetFile(const ObjectInfo& object, const fs::path& destination) {
   return DownloadChecked(object, destination, [&](const fs::path& temp) -> Result<Fetched> {
-    Lease client(*this);
+    Lease client(pool_);
     SLACK_INTEL_ASSIGN_OR_RETURN(
         azure::BlobProperties p,
         client->GetBlob(options_.container, options_.prefix + object.key, temp, object.size_bytes));
@@ -178,7 +152,7 @@ Result<Stored> AzureStore::GetFile(const ObjectInfo& object, const fs::path& des
 
 Result<std::vector<DeleteFailure>> AzureStore::Delete(const std::vector<std::string>& keys) {
   std::vector<DeleteFailure> failures;
-  Lease client(*this);
+  Lease client(pool_);
   for (const std::string& key : keys) {
     Status deleted = client->DeleteBlob(options_.container, options_.prefix + key);
     if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {

@@ -2,12 +2,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "azure/blob_client.h"
+#include "store/client_pool.h"
 #include "store/object_store.h"
 
 namespace slack_intel::store {
@@ -47,13 +47,8 @@ class AzureStore final : public ObjectStore {
   const AzureStoreOptions& options() const { return options_; }
 
  private:
-  class Lease;
-  std::unique_ptr<azure::BlobClient> TakeClient();
-  void ReturnClient(std::unique_ptr<azure::BlobClient> client);
-
   const AzureStoreOptions options_;
-  std::mutex pool_mutex_;  // guards idle_
-  std::vector<std::unique_ptr<azure::BlobClient>> idle_;
+  ClientPool<azure::BlobClient> pool_;
 };
 
 }  // namespace slack_intel::store

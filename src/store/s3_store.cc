@@ -51,42 +51,15 @@ class S3StoreListing final : public ObjectListing {
   S3Listing listing_;
 };
 
+using Lease = ClientPool<s3::Client>::Lease;
+
 }  // namespace
 
-class S3Store::Lease {
- public:
-  explicit Lease(S3Store& store) : store_(store), client_(store.TakeClient()) {}
-  ~Lease() { store_.ReturnClient(std::move(client_)); }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  s3::Client& operator*() { return *client_; }
-  s3::Client* operator->() { return client_.get(); }
-
- private:
-  S3Store& store_;
-  std::unique_ptr<s3::Client> client_;
-};
-
-S3Store::S3Store(S3StoreOptions options) : options_(std::move(options)) {}
+S3Store::S3Store(S3StoreOptions options)
+    : options_(std::move(options)),
+      pool_([this] { return std::make_unique<s3::Client>(options_.client); }) {}
 
 S3Store::~S3Store() = default;
-
-std::unique_ptr<s3::Client> S3Store::TakeClient() {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (!idle_.empty()) {
-      std::unique_ptr<s3::Client> client = std::move(idle_.back());
-      idle_.pop_back();
-      return client;
-    }
-  }
-  return std::make_unique<s3::Client>(options_.client);
-}
-
-void S3Store::ReturnClient(std::unique_ptr<s3::Client> client) {
-  std::lock_guard lock(pool_mutex_);
-  idle_.push_back(std::move(client));
-}
 
 std::string S3Store::Describe(std::string_view key) const {
   return fmt::format("{}://{}/{}{}", options_.scheme, options_.bucket, options_.prefix, key);
@@ -98,7 +71,7 @@ Result<std::unique_ptr<ObjectListing>> S3Store::List(const ListOptions& options)
 }
 
 Result<ObjectHead> S3Store::Stat(std::string_view key) {
-  Lease client(*this);
+  Lease client(pool_);
   SLACK_INTEL_ASSIGN_OR_RETURN(
       s3::ObjectHead head, client->HeadObject(options_.bucket, options_.prefix + std::string(key)));
   ObjectInfo info{std::string(key), head.size_bytes, NanosOf(ParseHttpDate(head.last_modified)),
@@ -112,7 +85,7 @@ Result<Stored> S3Store::PutFile(std::string_view key, const fs::path& file,
   upload.put.content_type = request.content_type.empty() ? ContentType(key) : request.content_type;
   upload.put.md5_metadata = true;
   upload.on_multipart_created = request.on_upload_started;
-  Lease client(*this);
+  Lease client(pool_);
   SLACK_INTEL_ASSIGN_OR_RETURN(s3::PutResult put,
                                s3::UploadFile(*client, options_.client, options_.bucket,
                                               options_.prefix + std::string(key), file, upload));
@@ -121,7 +94,7 @@ Result<Stored> S3Store::PutFile(std::string_view key, const fs::path& file,
 
 Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destination) {
   return DownloadChecked(object, destination, [&](const fs::path& temp) -> Result<Fetched> {
-    Lease client(*this);
+    Lease client(pool_);
     SLACK_INTEL_ASSIGN_OR_RETURN(
         s3::ObjectHead head,
         client->GetObject(options_.bucket, options_.prefix + object.key, temp, object.size_bytes));
@@ -131,7 +104,7 @@ Result<Stored> S3Store::GetFile(const ObjectInfo& object, const fs::path& destin
 
 Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string>& keys) {
   std::vector<DeleteFailure> failures;
-  Lease client(*this);
+  Lease client(pool_);
   if (!options_.multi_object_delete) {
     for (const std::string& key : keys) {
       Status deleted = client->DeleteObject(options_.bucket, options_.prefix + key);
@@ -161,7 +134,7 @@ Result<std::vector<DeleteFailure>> S3Store::Delete(const std::vector<std::string
 }
 
 Status S3Store::AbortUpload(std::string_view key, std::string_view upload_id) {
-  Lease client(*this);
+  Lease client(pool_);
   return client->AbortMultipartUpload(options_.bucket, options_.prefix + std::string(key),
                                       std::string(upload_id));
 }

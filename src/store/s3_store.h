@@ -1,13 +1,13 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "s3/client.h"
 #include "s3/transfer.h"
+#include "store/client_pool.h"
 #include "store/object_store.h"
 
 namespace slack_intel::store {
@@ -53,13 +53,8 @@ class S3Store final : public ObjectStore {
   const S3StoreOptions& options() const { return options_; }
 
  private:
-  class Lease;  // a pooled client, returned when the lease ends
-  std::unique_ptr<s3::Client> TakeClient();
-  void ReturnClient(std::unique_ptr<s3::Client> client);
-
   const S3StoreOptions options_;
-  std::mutex pool_mutex_;  // guards idle_
-  std::vector<std::unique_ptr<s3::Client>> idle_;
+  ClientPool<s3::Client> pool_;
 };
 
 }  // namespace slack_intel::store

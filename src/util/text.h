@@ -24,4 +24,21 @@ inline std::string_view TrimWhitespace(std::string_view text) {
   return text;
 }
 
+// `value` with its ends trimmed and each run of spaces and tabs inside folded to one space: a
+// header value as SigV4 and Azure's Shared Key canonicalize it.
+inline std::string FoldSpaces(std::string_view value) {
+  std::string out;
+  bool space = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace slack_intel

@@ -99,10 +99,11 @@ StoreKind S3Kind(const std::string& scheme = "s3") {
           }};
 }
 
-// One Azurite for the test process (each test runs in a process of its own).
+// One Azurite for the test process (each test runs in a process of its own), stopped when the
+// process exits.
 const Azurite& SharedAzurite() {
-  static const Azurite* azurite = new Azurite();
-  return *azurite;
+  static const Azurite azurite;
+  return azurite;
 }
 
 StoreKind AzureKind() {
