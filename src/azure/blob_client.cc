@@ -45,10 +45,12 @@ bool DigestRefused(const BlobError& error) {
   return error.code == "Md5Mismatch" || error.message.find("contentMD5") != std::string::npos;
 }
 
+// A body refused for its MD5 was changed on the way: sent again, it is likely whole (S3's
+// BadDigest is retried the same way).
 bool Retryable(const http::Response& response, const BlobError& error) {
   return response.status == 500 || response.status == 503 || response.status == 408 ||
          error.code == "ServerBusy" || error.code == "OperationTimedOut" ||
-         error.code == "InternalError";
+         error.code == "InternalError" || DigestRefused(error);
 }
 
 std::string FixFor(const BlobError& error, const StorageAccount& account,

@@ -266,6 +266,47 @@ TEST_F(AzureSyncE2E, AContainerSasIsEnoughAndOneWithoutWriteIsNamed) {
       << "the SAS signature is a secret";
 }
 
+// Bytes flipped on the way up are refused by the service for their MD5 and sent again; bytes
+// flipped on the way down are refused by us, and the file stays as it was.
+TEST_F(AzureSyncE2E, FlippedBytesAreCaughtAndNeverStored) {
+  auto through = [&](const ServerProcess& proxy) {
+    auto env = Environment();
+    env["AZURE_STORAGE_CONNECTION_STRING"] =
+        "DefaultEndpointsProtocol=http;AccountName=" + std::string(Azurite::kAccount) +
+        ";AccountKey=" + Azurite::kKey + ";BlobEndpoint=" + proxy.base_url() + "/" +
+        Azurite::kAccount;
+    return env;
+  };
+  auto flipping_uploads =
+      StartFaultProxy(azurite_.process().base_url(), {"--flip-request-every", "3"});
+  ProcessResult pushed =
+      RunProcess({SLACK_INTEL_BIN_PATH, "sync", "--dest", Dest(), "--cache-path", cache_.string()},
+                 through(*flipping_uploads));
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.stderr_text;
+  EXPECT_GT(FaultCounts(*flipping_uploads)["flip_request"].get<int>(), 0);
+  for (const auto& [name, blob] : Listed()) {
+    const std::string relative = name.substr(5);  // after "prod/"
+    const fs::path local =
+        cache_ / (relative.find('/') == std::string::npos ? relative : "raw/" + relative);
+    EXPECT_EQ(Blobs({"get", kContainer, name}).stdout_text, ReadFileBytes(local)) << name;
+  }
+
+  const fs::path copy = dir_.path() / "colleague/cache";
+  ASSERT_EQ(Sync({"--pull"}, copy).exit_code, 0);
+  const std::string relative = "raw/messages/dt=2025-10-21/channel=engineering/data.parquet";
+  const std::string good = ReadFileBytes(copy / relative);
+  Place("duckdb-dictionary.parquet", relative);  // a new version upstream
+  ASSERT_EQ(Sync().exit_code, 0);
+  auto flipping_downloads =
+      StartFaultProxy(azurite_.process().base_url(), {"--seed", "5", "--flip-response-rate", "1"});
+  ProcessResult pulled = RunProcess(
+      {SLACK_INTEL_BIN_PATH, "sync", "--dest", Dest(), "--cache-path", copy.string(), "--pull"},
+      through(*flipping_downloads));
+  EXPECT_EQ(pulled.exit_code, 1);
+  EXPECT_NE(pulled.stderr_text.find("MD5"), std::string::npos) << pulled.stderr_text;
+  EXPECT_TRUE(ReadFileBytes(copy / relative) == good) << "a good file was replaced by bad bytes";
+}
+
 // On an Azure VM nothing but the account is needed: the managed identity's token comes from
 // the metadata endpoint (the stand-in) and Azurite (--oauth basic, over TLS) checks its claims.
 TEST(AzureSyncManagedIdentity, TheMachinesIdentityIsEnoughWithNoKeyOrSas) {
