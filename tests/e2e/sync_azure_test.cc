@@ -307,6 +307,88 @@ TEST_F(AzureSyncE2E, FlippedBytesAreCaughtAndNeverStored) {
   EXPECT_TRUE(ReadFileBytes(copy / relative) == good) << "a good file was replaced by bad bytes";
 }
 
+TEST_F(AzureSyncE2E, FiltersAndCompareModesFollowTheirRulesAsOnS3) {
+  ProcessResult filtered =
+      Sync({"--exclude", "messages/*", "--include", "*channel=engineering*", "--json"});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.stderr_text;
+  auto blobs = Listed();
+  EXPECT_EQ(blobs.size(), 3u);
+  EXPECT_FALSE(blobs.count("prod/messages/dt=2025-10-21/channel=dev ops/data.parquet"));
+  ASSERT_EQ(Sync().exit_code, 0);
+  fs::remove(cache_ / "raw/messages/dt=2025-10-21/channel=dev ops/data.parquet");
+  EXPECT_EQ(Summary(Sync({"--delete", "--exclude", "*dev ops*", "--json"}))["deleted"], 0)
+      << "an excluded blob is not deleted";
+  EXPECT_EQ(Listed().size(), 4u);
+
+  // Same size, older mtime: size and mtime leave it, content sends it.
+  const fs::path jira = cache_ / "raw/jira/dt=2025-10-21/data.parquet";
+  const auto mtime = fs::last_write_time(jira);
+  std::fstream edit(jira, std::ios::in | std::ios::out | std::ios::binary);
+  edit.seekp(100);
+  edit.put('\x5a');
+  edit.close();
+  fs::last_write_time(jira, mtime - std::chrono::hours(24));
+  EXPECT_EQ(Summary(Sync({"--json", "--compare", "size"}))["uploaded"], 0);
+  EXPECT_EQ(Summary(Sync({"--json", "--compare", "mtime"}))["uploaded"], 0);
+  EXPECT_EQ(Summary(Sync({"--json"}))["uploaded"], 1);
+}
+
+// The nightly job's one command: import, then sync to Azure with --dest.
+TEST_F(AzureSyncE2E, ImportWithSyncSendsWhatItWroteToAzure) {
+  const fs::path cache = dir_.path() / "imported";
+  ProcessResult run = RunProcess(
+      {SLACK_INTEL_BIN_PATH, "import",
+       std::string(SLACK_INTEL_SOURCE_DIR) + "/tests/testdata/slack-export-viewer-testarchive",
+       "--cache-path", cache.string(), "--no-jira", "--sync", "--dest",
+       std::string("az://") + Azurite::kAccount + "/" + kContainer + "/imported", "--json"},
+      Environment());
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  int imported = 0;
+  for (const auto& [name, blob] : Listed()) {
+    if (name.rfind("imported/", 0) != 0) continue;
+    ++imported;
+    const std::string relative = name.substr(9);
+    const fs::path local =
+        cache / (relative.find('/') == std::string::npos ? relative : "raw/" + relative);
+    EXPECT_EQ(blob["md5"], Base64Encode(Md5(ReadFileBytes(local)))) << name;
+  }
+  EXPECT_GT(imported, 2);
+}
+
+// An endpoint whose certificate this machine does not trust is refused with one clear line;
+// trusting it (SSL_CERT_FILE, as OpenSSL reads it) makes the same sync work.
+TEST(AzureSyncTls, AnUntrustedCertificateIsRefusedAndATrustedOneWorks) {
+  Azurite azurite(/*oauth=*/true);
+  TempDir dir;
+  const fs::path cache = dir.path() / "cache";
+  fs::create_directories(cache);
+  fs::copy_file(kTestData / "duckdb-one-row.parquet", cache / "users.parquet");
+  std::map<std::string, std::string> env = {
+      {"AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string()},
+      {"NODE_EXTRA_CA_CERTS", azurite.certificate_file()},
+      {"HOME", dir.path().string()}};
+  ASSERT_EQ(RunProcess(
+                {"node", std::string(SLACK_INTEL_SOURCE_DIR) + "/tools/azure-blobs/azure_blobs.mjs",
+                 "create", "slack-data"},
+                env)
+                .exit_code,
+            0);
+  const std::vector<std::string> sync = {
+      SLACK_INTEL_BIN_PATH,
+      "sync",
+      "--dest",
+      std::string("az://") + Azurite::kAccount + "/slack-data/prod",
+      "--cache-path",
+      cache.string()};
+  ProcessResult untrusted = RunProcess(sync, env);
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_NE(untrusted.stderr_text.find("certificate"), std::string::npos) << untrusted.stderr_text;
+  EXPECT_EQ(SplitLines(untrusted.stderr_text).size(), 1u) << untrusted.stderr_text;
+  env["SSL_CERT_FILE"] = azurite.certificate_file();
+  ProcessResult trusted = RunProcess(sync, env);
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.stderr_text;
+}
+
 // On an Azure VM nothing but the account is needed: the managed identity's token comes from
 // the metadata endpoint (the stand-in) and Azurite (--oauth basic, over TLS) checks its claims.
 TEST(AzureSyncManagedIdentity, TheMachinesIdentityIsEnoughWithNoKeyOrSas) {
