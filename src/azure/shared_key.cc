@@ -10,32 +10,11 @@
 
 #include "aws/hmac.h"
 #include "util/digest.h"
+#include "util/http/url.h"
 #include "util/text.h"
 
 namespace slack_intel::azure {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// As decodeURIComponent: %XX becomes its byte, everything else stays.
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
 
 std::string HeaderValue(const http::Request& request, std::string_view name) {
   for (const http::Header& h : request.headers) {
@@ -76,8 +55,8 @@ std::string SharedKeyStringToSign(const http::Request& request, std::string_view
       const size_t amp = query.find('&');
       std::string_view pair = query.substr(0, amp);
       const size_t eq = pair.find('=');
-      params[AsciiLower(PercentDecode(pair.substr(0, eq)))].push_back(
-          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1)));
+      params[AsciiLower(http::PercentDecode(pair.substr(0, eq)))].push_back(
+          eq == std::string_view::npos ? "" : http::PercentDecode(pair.substr(eq + 1)));
       query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
     }
     for (auto& [name, values] : params) {

@@ -206,15 +206,14 @@ TEST_F(DoctorE2E, TheCredentialsLineNamesTheIdentityStsSees) {
 
   checks = ByCheck(Doctor({"--only", "aws"},
                           {{"AWS_ENDPOINT_URL_STS", sts->base_url()},
-                           {"AWS_ACCESS_KEY_ID", "AKIAFAKEDOCTORTEST00"}},
+                           {"AWS_ACCESS_KEY_ID", "doctor-test-unknown-key-id"}},
                           &code));
   EXPECT_EQ(code, 1);
   const nlohmann::json& refused = checks.at("aws credentials");
   EXPECT_FALSE(refused["ok"]);
   EXPECT_NE(refused["detail"].get<std::string>().find("InvalidClientTokenId"), std::string::npos)
       << refused.dump();
-  EXPECT_NE(refused["fix"].get<std::string>().find("not valid or have expired"),
-            std::string::npos);
+  EXPECT_NE(refused["fix"].get<std::string>().find("not valid or have expired"), std::string::npos);
   EXPECT_EQ(checks.count("aws bucket"), 0u) << "the bucket is not tried with refused keys";
   EXPECT_EQ(nlohmann::json(checks).dump().find(server_.secret_key), std::string::npos);
 
